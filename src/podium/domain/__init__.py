@@ -1,0 +1,1 @@
+"""Pure rules of podium: no I/O, no web, no SQL."""

@@ -1,0 +1,187 @@
+"""Counting answers: the results of a question, from its stored answers.
+
+A `Tally` is fed every current answer (and told when one is replaced), so that
+it always equals a count of the stored rows; `result()` gives what is shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from podium.domain.questions import Kind, PercentBase, QuestionSpec
+from podium.domain.words import fold_word
+
+
+def percent(count: int, base: int) -> float:
+    """Share of `count` in `base` in percent; 0 when nobody answered."""
+    return 100.0 * count / base if base else 0.0
+
+
+def whole_percent(count: int, base: int) -> int:
+    """The percentage as people read it on a chart: rounded half up, never banker's."""
+    if not base:
+        return 0
+    exact = Decimal(100 * count) / Decimal(base)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    option_id: int
+    label: str
+    count: int
+    percent: float
+    whole_percent: int
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    kind: Kind
+    respondents: int
+    answers: int  # choices made in all: more than respondents when several may be picked
+    percent_base: PercentBase
+    options: tuple[OptionResult, ...]
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    value: int
+    count: int
+    percent: float
+    whole_percent: int
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    kind: Kind
+    respondents: int
+    mean: float | None
+    steps: tuple[ScaleStep, ...]
+    min_label: str
+    max_label: str
+
+
+@dataclass(frozen=True)
+class WordCount:
+    word: str  # the spelling most participants used
+    count: int
+    spellings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WordsResult:
+    kind: Kind
+    respondents: int
+    words: tuple[WordCount, ...]  # most frequent first
+
+
+@dataclass(frozen=True)
+class TextResult:
+    kind: Kind
+    respondents: int
+    texts: tuple[str, ...]  # newest first
+
+
+Result = ChoiceResult | ScaleResult | WordsResult | TextResult
+
+
+class Tally:
+    """Counts of one question's current answers, kept equal to the stored rows."""
+
+    def __init__(self, spec: QuestionSpec) -> None:
+        self.spec = spec
+        self.respondents = 0
+        self._counts: Counter[Any] = Counter()
+        self._spellings: dict[str, Counter[str]] = {}
+        self._texts: list[str] = []
+
+    def add(self, value: Any) -> None:
+        self.respondents += 1
+        self._apply(value, +1)
+
+    def remove(self, value: Any) -> None:
+        self.respondents -= 1
+        self._apply(value, -1)
+
+    def replace(self, old: Any | None, new: Any) -> None:
+        if old is not None:
+            self.remove(old)
+        self.add(new)
+
+    def _apply(self, value: Any, sign: int) -> None:
+        kind = self.spec.kind
+        if kind in (Kind.SINGLE, Kind.MULTIPLE):
+            for option_id in value:
+                self._counts[option_id] += sign
+        elif kind is Kind.SCALE:
+            self._counts[value] += sign
+        elif kind is Kind.WORDS:
+            for word in value:
+                key = fold_word(word)
+                self._counts[key] += sign
+                spellings = self._spellings.setdefault(key, Counter())
+                spellings[word] += sign
+                if spellings[word] <= 0:
+                    del spellings[word]
+                if self._counts[key] <= 0:
+                    del self._counts[key]
+                    del self._spellings[key]
+        elif sign > 0:
+            self._texts.append(value)
+        else:
+            self._texts.remove(value)
+
+    def result(self) -> Result:
+        kind = self.spec.kind
+        if kind in (Kind.SINGLE, Kind.MULTIPLE):
+            return self._choice_result()
+        if kind is Kind.SCALE:
+            return self._scale_result()
+        if kind is Kind.WORDS:
+            return self._words_result()
+        return TextResult(kind, self.respondents, tuple(reversed(self._texts)))
+
+    def _choice_result(self) -> ChoiceResult:
+        spec = self.spec
+        answers = sum(self._counts[o.id] for o in spec.options)
+        base = self.respondents if spec.percent_base is PercentBase.RESPONDENTS else answers
+        options = tuple(
+            OptionResult(
+                o.id,
+                o.label,
+                self._counts[o.id],
+                percent(self._counts[o.id], base),
+                whole_percent(self._counts[o.id], base),
+            )
+            for o in spec.options
+        )
+        return ChoiceResult(spec.kind, self.respondents, answers, spec.percent_base, options)
+
+    def _scale_result(self) -> ScaleResult:
+        spec = self.spec
+        values = range(spec.scale_min, spec.scale_max + 1)
+        total = sum(v * self._counts[v] for v in values)
+        n = self.respondents
+        steps = tuple(
+            ScaleStep(
+                v, self._counts[v], percent(self._counts[v], n), whole_percent(self._counts[v], n)
+            )
+            for v in values
+        )
+        mean = total / n if n else None
+        return ScaleResult(spec.kind, n, mean, steps, spec.min_label, spec.max_label)
+
+    def _words_result(self) -> WordsResult:
+        words = [
+            WordCount(
+                self._spellings[key].most_common(1)[0][0],
+                count,
+                tuple(sorted(self._spellings[key])),
+            )
+            for key, count in self._counts.items()
+        ]
+        words.sort(key=lambda w: (-w.count, w.word.casefold()))
+        return WordsResult(self.spec.kind, self.respondents, tuple(words))
