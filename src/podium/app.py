@@ -1,0 +1,69 @@
+"""create_app(settings): wires runtime, live fan-out, templates and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.staticfiles import StaticFiles
+
+from podium import __version__
+from podium.live.fanout import Fanout
+from podium.live.sse import frame
+from podium.services.runtime import Runtime
+from podium.settings import Settings
+from podium.web import errors
+from podium.web.frames import Frames
+from podium.web.routes import api, auth, moderator, organiser, participant, presenter, results
+from podium.web.security import SecurityMiddleware
+from podium.web.templating import TEMPLATES, make_templates
+
+STATIC = TEMPLATES.with_name("static")
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or Settings()
+    rt = runtime or Runtime(settings)
+    templates = make_templates()
+    frames = Frames(rt, templates.env)
+    fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick)
+    rt.live.watch(fanout.notify)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await rt.start()
+        await fanout.start()
+        try:
+            yield
+        finally:
+            await fanout.stop()
+            await rt.stop()
+
+    app = FastAPI(
+        title="podium",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.runtime = rt
+    app.state.settings = settings
+    app.state.templates = templates
+    app.state.fanout = fanout
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="podium_session",
+        same_site="lax",
+        https_only=settings.secure_cookies,
+        max_age=60 * 60 * 12,
+    )
+    app.add_middleware(SecurityMiddleware, default_language=settings.default_language)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, participant, presenter, moderator, organiser, results, api):
+        app.include_router(module.router)
+    return app

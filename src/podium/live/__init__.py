@@ -1,0 +1,1 @@
+"""Live updates: the broadcast hub between processes and the fan-out to SSE streams."""

@@ -1,0 +1,175 @@
+"""Fan-out of live frames to the SSE connections of this process.
+
+The budget (see docs/ARCHITECTURE.md): every frame written costs ~14 us, so
+- a frame is encoded once per event, audience and language, and the same bytes
+  go to every subscriber;
+- a subscriber holds at most the latest frame of each kind (a buffer of one):
+  a slow reader skips to the newest state, it never grows a queue;
+- results go to screens and moderators at most every `screen_tick` seconds, to
+  participants' devices at most every `device_tick` seconds and only while
+  results are shown to them; state changes go out on the next tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+SCREEN = "screen"
+DEVICE = "device"
+MODERATOR = "moderator"
+AUDIENCES = (SCREEN, DEVICE, MODERATOR)
+KINDS = ("state", "results")
+
+
+class FrameSource(Protocol):
+    """Renders the data of a frame (a JSON string), or None when there is nothing to send."""
+
+    def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None: ...
+
+
+class Subscriber:
+    __slots__ = ("audience", "event_id", "lang", "pending", "wake")
+
+    def __init__(self, event_id: int, audience: str, lang: str) -> None:
+        self.event_id = event_id
+        self.audience = audience
+        self.lang = lang
+        self.pending: dict[str, bytes] = {}
+        self.wake = asyncio.Event()
+
+    def offer(self, kind: str, data: bytes) -> None:
+        self.pending[kind] = data  # replaces an unsent older frame of the same kind
+        self.wake.set()
+
+    def take(self) -> bytes:
+        self.wake.clear()
+        if not self.pending:
+            return b""
+        chunk = b"".join(self.pending[k] for k in KINDS if k in self.pending)
+        self.pending.clear()
+        return chunk
+
+
+Framer = Callable[[str, str, int], bytes]
+
+
+class Fanout:
+    def __init__(
+        self, source: FrameSource, framer: Framer, screen_tick: float, device_tick: float
+    ) -> None:
+        self._source = source
+        self._framer = framer
+        self._screen_tick = screen_tick
+        self._device_tick = device_tick
+        self._subs: dict[int, set[Subscriber]] = defaultdict(set)
+        self._latest: dict[tuple[int, str, str, str], bytes | None] = {}
+        self._state_dirty: set[int] = set()
+        self._results_dirty: set[int] = set()
+        self._device_results_due: set[int] = set()
+        self._last_device_push = 0.0
+        self._next_id = int(time.time() * 1000)
+        self._task: asyncio.Task[None] | None = None
+        self.frames_written = 0
+
+    # -- subscriptions ---------------------------------------------------------------
+
+    def subscribe(self, event_id: int, audience: str, lang: str) -> Subscriber:
+        subscriber = Subscriber(event_id, audience, lang)
+        for kind in KINDS:
+            data = self._frame(kind, event_id, audience, lang)
+            if data is not None:
+                subscriber.pending[kind] = data
+        self._subs[event_id].add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        subs = self._subs.get(subscriber.event_id)
+        if subs is not None:
+            subs.discard(subscriber)
+            if not subs:
+                del self._subs[subscriber.event_id]
+
+    def count(self, event_id: int, audience: str | None = None) -> int:
+        subs = self._subs.get(event_id, ())
+        return sum(1 for s in subs if audience is None or s.audience == audience)
+
+    # -- changes -------------------------------------------------------------------
+
+    def notify(self, what: str, event_id: int, question_id: int | None) -> None:
+        """Called by the live cache on every change; cheap, the ticker does the work."""
+        if what == "state":
+            self._state_dirty.add(event_id)
+        else:
+            self._results_dirty.add(event_id)
+
+    # -- the ticker ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="podium-fanout")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._screen_tick)
+            try:
+                self.tick(time.monotonic())
+            except Exception:
+                log.exception("live tick failed")
+
+    def tick(self, now: float) -> None:
+        state, self._state_dirty = self._state_dirty, set()
+        results, self._results_dirty = self._results_dirty, set()
+        for event_id in state:
+            self._invalidate(event_id, "state")
+            self._invalidate(event_id, "results")
+            self._push(event_id, "state", AUDIENCES)
+            self._push(event_id, "results", AUDIENCES)
+        for event_id in results - state:
+            self._invalidate(event_id, "results")
+            self._push(event_id, "results", (SCREEN, MODERATOR))
+            self._device_results_due.add(event_id)
+        self._device_results_due -= state
+        if self._device_results_due and now - self._last_device_push >= self._device_tick:
+            self._last_device_push = now
+            due, self._device_results_due = self._device_results_due, set()
+            for event_id in due:
+                self._push(event_id, "results", (DEVICE,))
+
+    def _invalidate(self, event_id: int, kind: str) -> None:
+        for key in [k for k in self._latest if k[0] == event_id and k[3] == kind]:
+            del self._latest[key]
+
+    def _frame(self, kind: str, event_id: int, audience: str, lang: str) -> bytes | None:
+        key = (event_id, audience, lang, kind)
+        if key not in self._latest:
+            data = self._source.render(kind, event_id, audience, lang)
+            if data is None:
+                self._latest[key] = None
+            else:
+                self._next_id += 1
+                self._latest[key] = self._framer(kind, data, self._next_id)
+        return self._latest[key]
+
+    def _push(self, event_id: int, kind: str, audiences: tuple[str, ...]) -> None:
+        for subscriber in self._subs.get(event_id, ()):
+            if subscriber.audience not in audiences:
+                continue
+            data = self._frame(kind, event_id, subscriber.audience, subscriber.lang)
+            if data is not None:
+                subscriber.offer(kind, data)
+                self.frames_written += 1

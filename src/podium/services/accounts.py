@@ -1,0 +1,192 @@
+"""Organiser and moderator accounts: argon2id passwords, moderator assignments."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from podium.domain.errors import NotFound, RuleViolation
+from podium.services.runtime import Runtime
+from podium.store.tables import Event, EventModerator, User
+
+MIN_PASSWORD = 10
+# argon2 would hash megabytes happily; a cap keeps a login form from being a CPU lever.
+MAX_PASSWORD = 1024
+MAX_EMAIL = 254
+MAX_NAME = 200
+ROLES = ("organiser", "moderator")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended costs
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalise_email(email)
+    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
+        raise RuleViolation("bad_email")
+    return email
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise RuleViolation("password_too_short", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise RuleViolation("password_too_long", max=MAX_PASSWORD)
+    return password
+
+
+async def create_user(
+    rt: Runtime, email: str, password: str, name: str = "", role: str = "organiser"
+) -> User:
+    email = check_email(email)
+    check_password(password)
+    name = " ".join((name or "").split())
+    if len(name) > MAX_NAME:
+        raise RuleViolation("name_too_long", max=MAX_NAME)
+    if role not in ROLES:
+        raise RuleViolation("bad_role", allowed=", ".join(ROLES))
+    async with rt.sessions() as session:
+        if await session.scalar(select(exists().where(User.email == email))):
+            raise RuleViolation("email_taken")
+    password_hash = await _hash(password)  # outside the transaction: it takes a while
+    user = User(email=email, password_hash=password_hash, name=name, role=role)
+    try:
+        async with rt.sessions() as session, session.begin():
+            session.add(user)
+    except IntegrityError:
+        raise RuleViolation("email_taken") from None  # created meanwhile by someone else
+    return user
+
+
+async def authenticate(rt: Runtime, email: str, password: str) -> User | None:
+    """The user with this email and password, or None.
+
+    An unknown email costs as much time as a wrong password, so that response times
+    do not tell which addresses have accounts."""
+    async with rt.sessions() as session:
+        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        await _verify(await _dummy_hash(), password or "")
+        return None
+    if not await _verify(user.password_hash, password or ""):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        # Costs were raised since this hash was made; the plain password is only here now.
+        user.password_hash = await _hash(password)
+        async with rt.sessions() as session, session.begin():
+            await session.execute(
+                update(User).where(User.id == user.id).values(password_hash=user.password_hash)
+            )
+    return user
+
+
+async def get_user(rt: Runtime, user_id: int) -> User | None:
+    async with rt.sessions() as session:
+        return await session.get(User, user_id)
+
+
+async def get_user_by_email(rt: Runtime, email: str) -> User | None:
+    async with rt.sessions() as session:
+        return await session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+async def list_users(rt: Runtime) -> list[User]:
+    async with rt.sessions() as session:
+        return list(await session.scalars(select(User).order_by(User.email)))
+
+
+async def set_password(rt: Runtime, email: str, password: str) -> None:
+    check_password(password)
+    password_hash = await _hash(password)
+    async with rt.sessions() as session, session.begin():
+        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            raise NotFound("unknown_user")
+        user.password_hash = password_hash
+
+
+async def can_moderate(rt: Runtime, user: User, event_id: int) -> bool:
+    """Organisers run every event; moderators the events they are assigned to."""
+    async with rt.sessions() as session:
+        if user.role == "organiser":
+            return bool(await session.scalar(select(exists().where(Event.id == event_id))))
+        return bool(
+            await session.scalar(
+                select(
+                    exists().where(
+                        EventModerator.event_id == event_id, EventModerator.user_id == user.id
+                    )
+                )
+            )
+        )
+
+
+async def assign_moderator(rt: Runtime, event_id: int, email: str) -> None:
+    """Let the account run this event; assigning twice changes nothing."""
+    async with rt.sessions() as session, session.begin():
+        if not await session.scalar(select(exists().where(Event.id == event_id))):
+            raise NotFound("unknown_event")
+        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            raise NotFound("unknown_user")
+        if await session.get(EventModerator, (event_id, user.id)) is None:
+            session.add(EventModerator(event_id=event_id, user_id=user.id))
+
+
+async def unassign_moderator(rt: Runtime, event_id: int, email: str) -> None:
+    async with rt.sessions() as session, session.begin():
+        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            raise NotFound("unknown_user")
+        await session.execute(
+            delete(EventModerator).where(
+                EventModerator.event_id == event_id, EventModerator.user_id == user.id
+            )
+        )
+
+
+async def list_moderators(rt: Runtime, event_id: int) -> list[User]:
+    async with rt.sessions() as session:
+        return list(
+            await session.scalars(
+                select(User)
+                .join(EventModerator, EventModerator.user_id == User.id)
+                .where(EventModerator.event_id == event_id)
+                .order_by(User.email)
+            )
+        )
+
+
+# Hashing takes tens of milliseconds of CPU by design: run it off the event loop so
+# that live events in the same process keep flowing while someone logs in.
+async def _hash(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(verify)
+
+
+@cache
+def _dummy_hash_sync() -> str:
+    return _hasher.hash("not a password of anyone")
+
+
+async def _dummy_hash() -> str:
+    return await asyncio.to_thread(_dummy_hash_sync)

@@ -1,0 +1,232 @@
+"""Events: create, edit, reorder, delete, and find one by id or slug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from podium.domain.codes import new_join_code, new_token
+from podium.domain.errors import NotFound, RuleViolation
+from podium.domain.questions import check_title
+from podium.services.catalog_common import (
+    check_description,
+    check_format,
+    check_language,
+    check_starts_at,
+    renumber,
+    reordered,
+    retrying,
+    unique_slug,
+)
+from podium.services.runtime import Runtime
+from podium.store.tables import Event, Question, Series
+
+# In list order: dated events by date, then those without a date.
+EVENT_ORDER = (Event.starts_at.is_(None), Event.starts_at, Event.position, Event.id)
+
+
+@dataclass(frozen=True)
+class EventFields:
+    """An event's editable fields, checked."""
+
+    title: str
+    series_id: int | None
+    description: str
+    format: str
+    starts_at: datetime | None
+    language: str
+
+    @classmethod
+    def checked(
+        cls,
+        title: str,
+        series_id: int | None,
+        description: str,
+        format: str,
+        starts_at: Any,
+        language: str,
+    ) -> EventFields:
+        return cls(
+            title=check_title(title),
+            series_id=series_id,
+            description=check_description(description),
+            format=check_format(format),
+            starts_at=check_starts_at(starts_at),
+            language=check_language(language),
+        )
+
+
+async def insert_event(session: AsyncSession, fields: EventFields) -> Event:
+    """Add a checked event at the end of its series, inside the caller's transaction."""
+    await _check_series(session, fields.series_id)
+    event = Event(
+        slug=await unique_slug(session, Event.slug, fields.title, "event"),
+        join_code=await _free_join_code(session),
+        presenter_token=new_token(),
+        position=await _next_position(session, fields.series_id),
+    )
+    _assign(event, fields)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def load_event(session: AsyncSession, event_id: int) -> Event:
+    """The event with its series, questions and options, freshly read."""
+    event = await session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .options(
+            selectinload(Event.series),
+            selectinload(Event.questions).selectinload(Question.options),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if event is None:
+        raise NotFound("unknown_event")
+    return event
+
+
+async def create_event(
+    rt: Runtime,
+    title: str,
+    series_id: int | None = None,
+    description: str = "",
+    format: str = "",
+    starts_at: datetime | None = None,
+    language: str = "de",
+) -> Event:
+    fields = EventFields.checked(title, series_id, description, format, starts_at, language)
+
+    async def once() -> Event:
+        async with rt.sessions() as session, session.begin():
+            event = await insert_event(session, fields)
+            return await load_event(session, event.id)
+
+    event = await retrying(once)
+    await rt.structure_changed(event.id)
+    return event
+
+
+async def update_event(
+    rt: Runtime,
+    event_id: int,
+    *,
+    title: str,
+    series_id: int | None,
+    description: str,
+    format: str,
+    starts_at: datetime | None,
+    language: str,
+) -> Event:
+    """Change the event's details. Slug, join code and presenter link stay as they are:
+    they are printed, shared and bookmarked."""
+    fields = EventFields.checked(title, series_id, description, format, starts_at, language)
+    async with rt.sessions() as session, session.begin():
+        event = await load_event(session, event_id)
+        await _check_series(session, fields.series_id)
+        if fields.series_id != event.series_id:
+            event.position = await _next_position(session, fields.series_id)
+        _assign(event, fields)
+        await session.flush()
+        event = await load_event(session, event_id)
+    await rt.structure_changed(event_id)
+    return event
+
+
+async def delete_event(rt: Runtime, event_id: int) -> None:
+    """Delete the event with its questions, participants and answers."""
+    async with rt.sessions() as session, session.begin():
+        event = await load_event(session, event_id)
+        await session.delete(event)
+    await rt.structure_changed(event_id)
+
+
+async def list_events(rt: Runtime) -> list[Event]:
+    async with rt.sessions() as session:
+        return list(
+            await session.scalars(
+                select(Event).order_by(*EVENT_ORDER).options(selectinload(Event.series))
+            )
+        )
+
+
+async def get_event(rt: Runtime, ref: str | int) -> Event:
+    """An event by id (3 or "3") or by slug, with its series, questions and options."""
+    async with rt.sessions() as session:
+        return await load_event(session, await _resolve(session, ref))
+
+
+async def move_event(rt: Runtime, event_id: int, delta: int) -> None:
+    """Move within its series (or among events without one). Dated events still
+    list by date; the position orders events of the same date and undated ones."""
+    async with rt.sessions() as session, session.begin():
+        event = await load_event(session, event_id)
+        siblings = list(
+            await session.scalars(
+                select(Event).where(_in_series(event.series_id)).order_by(*EVENT_ORDER)
+            )
+        )
+        changed = [e.id for e in renumber(reordered(siblings, event, delta))]
+    for changed_id in changed:
+        await rt.structure_changed(changed_id)
+
+
+async def new_presenter_token(rt: Runtime, event_id: int) -> str:
+    """A new secret presenter link; the old one stops working at once."""
+    async with rt.sessions() as session, session.begin():
+        event = await load_event(session, event_id)
+        event.presenter_token = new_token()
+        token = event.presenter_token
+    await rt.structure_changed(event_id)
+    return token
+
+
+async def _resolve(session: AsyncSession, ref: str | int) -> int:
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    ref = str(ref).strip()
+    if ref.isascii() and ref.isdigit():
+        return int(ref)
+    event_id = await session.scalar(select(Event.id).where(Event.slug == ref))
+    if event_id is None:
+        raise NotFound("unknown_event")
+    return event_id
+
+
+def _assign(event: Event, fields: EventFields) -> None:
+    event.title = fields.title
+    event.series_id = fields.series_id
+    event.description = fields.description
+    event.format = fields.format
+    event.starts_at = fields.starts_at
+    event.language = fields.language
+
+
+def _in_series(series_id: int | None) -> Any:
+    return Event.series_id.is_(None) if series_id is None else Event.series_id == series_id
+
+
+async def _check_series(session: AsyncSession, series_id: int | None) -> None:
+    if series_id is not None and not await session.scalar(
+        select(exists().where(Series.id == series_id))
+    ):
+        raise RuleViolation("unknown_series")
+
+
+async def _next_position(session: AsyncSession, series_id: int | None) -> int:
+    last = await session.scalar(select(func.max(Event.position)).where(_in_series(series_id)))
+    return 0 if last is None else last + 1
+
+
+async def _free_join_code(session: AsyncSession) -> str:
+    # 10^8 codes: a collision is rare, a second one in a row practically never happens.
+    while True:
+        code = new_join_code()
+        if not await session.scalar(select(exists().where(Event.join_code == code))):
+            return code

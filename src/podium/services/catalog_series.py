@@ -1,0 +1,110 @@
+"""Series: create, edit, reorder, delete."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from podium.domain.errors import NotFound
+from podium.domain.questions import check_title
+from podium.services.catalog_common import (
+    check_description,
+    renumber,
+    reordered,
+    retrying,
+    unique_slug,
+)
+from podium.services.runtime import Runtime
+from podium.store.tables import Event, Series
+
+
+async def insert_series(session: AsyncSession, title: str, description: str = "") -> Series:
+    """Add a checked series at the end of the list, inside the caller's transaction."""
+    title = check_title(title)
+    description = check_description(description)
+    last = await session.scalar(select(func.max(Series.position)))
+    series = Series(
+        title=title,
+        description=description,
+        slug=await unique_slug(session, Series.slug, title, "series"),
+        position=0 if last is None else last + 1,
+    )
+    session.add(series)
+    await session.flush()
+    return series
+
+
+async def load_series(session: AsyncSession, series_id: int) -> Series:
+    series = await session.scalar(
+        select(Series)
+        .where(Series.id == series_id)
+        .options(selectinload(Series.events))
+        .execution_options(populate_existing=True)
+    )
+    if series is None:
+        raise NotFound("unknown_series")
+    return series
+
+
+async def create_series(rt: Runtime, title: str, description: str = "") -> Series:
+    async def once() -> Series:
+        async with rt.sessions() as session, session.begin():
+            series = await insert_series(session, title, description)
+            return await load_series(session, series.id)
+
+    return await retrying(once)
+
+
+async def get_series(rt: Runtime, series_id: int) -> Series:
+    async with rt.sessions() as session:
+        return await load_series(session, series_id)
+
+
+async def update_series(rt: Runtime, series_id: int, title: str, description: str) -> Series:
+    """Change title and description; the slug stays, so that published links keep working."""
+    title = check_title(title)
+    description = check_description(description)
+    async with rt.sessions() as session, session.begin():
+        series = await load_series(session, series_id)
+        series.title = title
+        series.description = description
+    return series
+
+
+async def delete_series(rt: Runtime, series_id: int) -> None:
+    """Delete the series but keep its events: they hold answers nobody asked to lose."""
+    async with rt.sessions() as session, session.begin():
+        series = await load_series(session, series_id)
+        event_ids = [e.id for e in series.events]
+        # Explicit rather than relying on ON DELETE SET NULL being enforced by the driver.
+        await session.execute(
+            update(Event).where(Event.series_id == series_id).values(series_id=None)
+        )
+        await session.delete(series)
+        await session.flush()
+        renumber(await _all_series(session))
+    for event_id in event_ids:
+        await rt.structure_changed(event_id)
+
+
+async def list_series(rt: Runtime) -> list[Series]:
+    async with rt.sessions() as session:
+        return list(
+            await session.scalars(
+                select(Series)
+                .order_by(Series.position, Series.id)
+                .options(selectinload(Series.events))
+            )
+        )
+
+
+async def move_series(rt: Runtime, series_id: int, delta: int) -> None:
+    """Move up (delta < 0) or down (delta > 0) the list; positions become 0..n-1."""
+    async with rt.sessions() as session, session.begin():
+        series = await load_series(session, series_id)
+        renumber(reordered(await _all_series(session), series, delta))
+
+
+async def _all_series(session: AsyncSession) -> list[Series]:
+    return list(await session.scalars(select(Series).order_by(Series.position, Series.id)))

@@ -1,0 +1,98 @@
+"""What a participant does: join an event and answer its questions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from podium.domain.codes import is_answer_id
+from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound
+from podium.domain.questions import validate_answer
+from podium.services.live_cache import LiveEvent
+from podium.services.runtime import Runtime
+from podium.store.tables import Participant
+from podium.store.writer import AnswerWrite, Outcome, WriteResult
+
+
+def token_hash(event_id: int, token: str) -> str:
+    # Salted with the event, so that one browser's rows in two events cannot be linked.
+    return hashlib.sha256(f"{event_id}:{token}".encode()).hexdigest()
+
+
+async def participant_id(rt: Runtime, event_id: int, token: str) -> int:
+    """The participant row of this token in this event, created on first sight."""
+    digest = token_hash(event_id, token)
+    cached = rt.participants.get(digest)
+    if cached is not None:
+        return cached
+    query = select(Participant.id).where(
+        Participant.event_id == event_id, Participant.token_hash == digest
+    )
+    async with rt.sessions() as session:
+        found = await session.scalar(query)
+        if found is None:
+            session.add(Participant(event_id=event_id, token_hash=digest))
+            try:
+                await session.commit()
+            except IntegrityError:  # the same browser joined twice at once
+                await session.rollback()
+            found = await session.scalar(query)
+    assert found is not None
+    rt.participants[digest] = found
+    return found
+
+
+@dataclass(frozen=True)
+class Submitted:
+    question_id: int
+    value: Any
+    result: WriteResult
+
+
+async def submit_answer(
+    rt: Runtime, event: LiveEvent, token: str, question_id: int, raw: Any, answer_id: str
+) -> Submitted:
+    """Check an answer against the rules, store it durably, and say how it went.
+
+    Raises NotFound for a question that is not this event's, NotAllowed when
+    voting is closed, the answer id is taken, or changing is not allowed, and
+    InvalidAnswer for an answer that breaks the question's rules.
+    """
+    question = event.questions.get(question_id)
+    if question is None:
+        raise NotFound("unknown_question")
+    if not is_answer_id(answer_id):
+        raise InvalidAnswer("bad_answer_id")
+    if not question.voting_open:
+        raise NotAllowed("voting_closed")
+    value = validate_answer(question.spec, raw)
+    pid = await participant_id(rt, event.id, token)
+    write = AnswerWrite(answer_id, question_id, pid, value, question.allow_change)
+    result = await rt.writer.submit(write, event.id)
+    if result.outcome is Outcome.ID_REUSED:
+        raise NotAllowed("answer_id_reused")
+    if result.outcome is Outcome.ALREADY_ANSWERED:
+        raise NotAllowed("already_answered")
+    return Submitted(question_id, value, result)
+
+
+async def current_answer(rt: Runtime, event_id: int, token: str, question_id: int) -> Any | None:
+    """The participant's stored answer to a question, to show it on their page."""
+    from podium.store.tables import Answer
+
+    digest = token_hash(event_id, token)
+    async with rt.sessions() as session:
+        return await session.scalar(
+            select(Answer.value)
+            .join(Participant, Participant.id == Answer.participant_id)
+            .where(
+                Participant.event_id == event_id,
+                Participant.token_hash == digest,
+                Answer.question_id == question_id,
+                Answer.superseded.is_(False),
+            )
+        )

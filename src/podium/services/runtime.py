@@ -1,0 +1,57 @@
+"""The running podium: engine, writer, hub and live cache, built once from settings.
+
+Web, CLI and tests hold one `Runtime` and pass it to the service functions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from podium.live.hub import Hub, MemoryHub, Message
+from podium.services.live_cache import LiveCache
+from podium.settings import Settings
+from podium.store.engine import make_engine, make_sessionmaker
+from podium.store.migrate import ensure_migrated
+from podium.store.writer import AnswerWriter, Committed
+
+
+class Runtime:
+    def __init__(self, settings: Settings, hub: Hub | None = None) -> None:
+        self.settings = settings
+        self.engine: AsyncEngine = make_engine(settings.database_url)
+        self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
+        self.hub: Hub = hub or _hub_for(settings)
+        self.live = LiveCache(self.sessions)
+        self.writer = AnswerWriter(self.engine, self._publish_answers)
+        # participant token hash -> row id: a vote needs no lookup after the first
+        self.participants: dict[str, int] = {}
+        self.hub.add_listener(self.live.on_message)
+
+    async def start(self) -> None:
+        await ensure_migrated(self.engine, self.settings.database_url)
+        await self.hub.start()
+        await self.writer.start()
+
+    async def stop(self) -> None:
+        await self.writer.stop()
+        await self.hub.stop()
+        await self.engine.dispose()
+
+    async def publish(self, message: Message) -> None:
+        await self.hub.publish(message)
+
+    async def _publish_answers(self, committed: list[Committed]) -> None:
+        items = [[c.event_id, c.question_id, c.old, c.new] for c in committed]
+        await self.hub.publish({"type": "answers", "items": items})
+
+    async def state_changed(self, event_id: int) -> None:
+        await self.hub.publish({"type": "state", "event_id": event_id})
+
+    async def structure_changed(self, event_id: int) -> None:
+        await self.hub.publish({"type": "structure", "event_id": event_id})
+
+
+def _hub_for(settings: Settings) -> Hub:
+    if settings.redis_url:
+        raise NotImplementedError("the Redis hub arrives with the scale-out issue")
+    return MemoryHub()

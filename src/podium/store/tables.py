@@ -1,0 +1,188 @@
+"""The tables. Portable SQL only: the same models run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # "organiser" manages series, events and questions; "moderator" runs the events assigned.
+    role: Mapped[str] = mapped_column(String(20), default="organiser")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Series(Base):
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    events: Mapped[list[Event]] = relationship(
+        back_populates="series", order_by="Event.starts_at, Event.position"
+    )
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("series.id", ondelete="SET NULL"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    format: Mapped[str] = mapped_column(String(200), default="")  # "Online-Podium", venue, ...
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    presenter_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Live state: the question the moderator shows right now. No foreign key, so that
+    # events and questions do not depend on each other; deleting a question clears it.
+    current_question_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    series: Mapped[Series | None] = relationship(back_populates="events")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="event",
+        order_by="Question.position",
+        foreign_keys="Question.event_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class Question(Base):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    # Type-specific settings: max_choices, percent_base, scale bounds and labels, max_words, ...
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    allow_change: Mapped[bool] = mapped_column(Boolean, default=True)
+    voting_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    results_on_screen: Mapped[bool] = mapped_column(Boolean, default=False)
+    results_on_devices: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="questions", foreign_keys=[event_id])
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question",
+        order_by="QuestionOption.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class QuestionOption(Base):
+    __tablename__ = "options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(200))
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Participant(Base):
+    """Anonymous: a hash of the random token in the participant's cookie, nothing else."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("event_id", "token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Answer(Base):
+    """Every answer given; a changed answer supersedes the earlier row, which is kept.
+
+    The database enforces one row per client answer id and one current
+    (not superseded) answer per participant and question.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        Index(
+            "uq_answers_current",
+            "question_id",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("superseded = 0"),
+            postgresql_where=text("superseded = false"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[str] = mapped_column(String(64), unique=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[Any] = mapped_column(JSON)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EventModerator(Base):
+    __tablename__ = "event_moderators"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -1,0 +1,1 @@
+"""HTTP: the ASGI app's routes per role, templates, static files, SSE endpoints."""

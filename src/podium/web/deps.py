@@ -1,0 +1,42 @@
+"""What route handlers share: the runtime, templates, the signed-in user, rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from podium.services.runtime import Runtime
+from podium.store.tables import User
+from podium.web.security import csrf_token
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def templates(request: Request) -> Jinja2Templates:
+    return request.app.state.templates  # type: ignore[no-any-return]
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    context.setdefault("user", getattr(request.state, "user", None))
+    context["csrf_token"] = csrf_token(request)
+    context["lang"] = request.state.lang
+    context["base_url"] = runtime(request).settings.base_url.rstrip("/")
+    return templates(request).TemplateResponse(request, name, context, status_code=status_code)
+
+
+async def current_user(request: Request) -> User | None:
+    """The signed-in account, or None; remembered on request.state for templates."""
+    if hasattr(request.state, "user"):
+        return request.state.user  # type: ignore[no-any-return]
+    user = None
+    user_id = request.session.get("user_id")
+    if isinstance(user_id, int):
+        async with runtime(request).sessions() as session:
+            user = await session.get(User, user_id)
+    request.state.user = user
+    return user

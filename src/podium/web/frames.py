@@ -1,0 +1,76 @@
+"""The live frames' content: rendered once per event, audience and language by
+the fan-out, then written as the same bytes to every subscriber."""
+
+from __future__ import annotations
+
+import json
+
+from jinja2 import Environment
+
+from podium.live.fanout import DEVICE, MODERATOR, SCREEN
+from podium.services.live_cache import LiveEvent, LiveQuestion
+from podium.services.runtime import Runtime
+from podium.web import i18n
+
+
+class Frames:
+    def __init__(self, rt: Runtime, env: Environment) -> None:
+        self._rt = rt
+        self._env = env
+
+    def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None:
+        event = self._rt.live.loaded(event_id)
+        if event is None:
+            return None
+        token = i18n.current_lang.set(lang)
+        try:
+            if kind == "state":
+                return json.dumps(self.state(event, audience), separators=(",", ":"))
+            html = self.results_html(event, audience)
+            if html is None:
+                return None
+            payload = {"question_id": event.current_question_id, "html": html}
+            return json.dumps(payload, separators=(",", ":"))
+        finally:
+            i18n.current_lang.reset(token)
+
+    def state(self, event: LiveEvent, audience: str) -> dict[str, object]:
+        question = event.current
+        data: dict[str, object] = {
+            "question_id": question.id if question else None,
+            "voting_open": bool(question and question.voting_open),
+            "results_visible": results_visible(question, audience),
+        }
+        if audience == DEVICE:
+            data["allow_change"] = bool(question and question.allow_change)
+            data["html"] = self._env.get_template("partials/device_panel.html").render(
+                event=event, question=question, answer=None, sent=False, error=None
+            )
+        elif audience == SCREEN:
+            data["html"] = self._env.get_template("partials/screen_panel.html").render(
+                event=event, question=question
+            )
+        return data
+
+    def results_html(self, event: LiveEvent, audience: str) -> str | None:
+        question = event.current
+        if question is None or not results_visible(question, audience):
+            return None
+        return render_results(self._env, event, question, big=audience == SCREEN)
+
+
+def results_visible(question: LiveQuestion | None, audience: str) -> bool:
+    if question is None:
+        return False
+    if audience == MODERATOR:
+        return True
+    if audience == SCREEN:
+        return question.results_on_screen
+    return question.results_on_devices
+
+
+def render_results(env: Environment, event: LiveEvent, question: LiveQuestion, big: bool) -> str:
+    result = event.tallies[question.id].result()
+    return env.get_template("partials/results.html").render(
+        question=question, result=result, big=big
+    )

@@ -1,0 +1,83 @@
+"""Every rule violation's message, in the user's language.
+
+The domain and services raise codes; this is the one place that words them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from podium.web.i18n import gettext as _
+
+# Marked with N_ so that extraction finds them; translated when shown.
+
+
+def N_(message: str) -> str:
+    return message
+
+
+MESSAGES: dict[str, str] = {
+    "malformed": N_("The answer could not be read. Please try again."),
+    "no_choice": N_("Please choose an option."),
+    "unknown_option": N_("That option does not belong to this question."),
+    "too_many_choices": N_("Please choose at most %(max)s options."),
+    "out_of_scale": N_("Please choose a value from %(min)s to %(max)s."),
+    "control_characters": N_("The text contains characters that are not allowed."),
+    "empty_text": N_("Please write something first."),
+    "text_too_long": N_("Please keep it to %(max)s characters."),
+    "word_too_long": N_("A word may have at most %(max)s characters."),
+    "word_without_letters": N_("Each entry needs at least one letter or digit."),
+    "no_words": N_("Please enter at least one word."),
+    "too_many_words": N_("Please enter at most %(max)s words."),
+    "bad_answer_id": N_("The answer could not be read. Please reload the page."),
+    "voting_closed": N_("Voting on this question is closed."),
+    "already_answered": N_("You have already answered this question."),
+    "answer_id_reused": N_("This answer was already sent with different content."),
+    "unknown_question": N_("This question does not exist in this event."),
+    "unknown_event": N_("There is no event with this code."),
+    "bad_join_code": N_("Please enter the 8-digit code shown on the screen."),
+    "too_few_options": N_("A choice question needs at least %(min)s options."),
+    "too_many_options": N_("A question may have at most %(max)s options."),
+    "empty_option": N_("Options must not be empty."),
+    "option_too_long": N_("An option may have at most %(max)s characters."),
+    "bad_max_choices": N_("The number of choices must be between 1 and %(max)s."),
+    "bad_scale": N_("The scale needs a lower end below its upper end, at most 10 steps apart."),
+    "bad_max_words": N_("Participants may enter 1 to %(max)s words."),
+    "bad_max_length": N_("The text limit must be between 1 and %(max)s characters."),
+    "empty_title": N_("Please enter a title."),
+    "title_too_long": N_("The title may have at most %(max)s characters."),
+    "unknown_kind": N_("Unknown question type."),
+    "unknown_series": N_("This series does not exist."),
+    "question_has_answers": N_(
+        "This question already has answers: its type and options can no longer be removed."
+    ),
+    "email_taken": N_("An account with this e-mail address already exists."),
+    "bad_email": N_("Please enter a valid e-mail address."),
+    "password_too_short": N_("The password needs at least %(min)s characters."),
+    "bad_login": N_("E-mail address or password is wrong."),
+    "csrf": N_("The form has expired. Please reload the page and try again."),
+    "forbidden": N_("You are not allowed to do this."),
+    "not_found": N_("This page does not exist."),
+    "bad_request": N_("The request could not be read."),
+    "bad_yaml": N_("The file could not be read: %(detail)s"),
+}
+
+
+def message(code: str, params: dict[str, Any] | None = None) -> str:
+    template = MESSAGES.get(code)
+    if template is None:
+        return _("The request could not be processed (%(code)s).", code=code)
+    return _(template, **(params or {}))
+
+
+KIND_NAMES: dict[str, str] = {
+    "single": N_("Single choice"),
+    "multiple": N_("Multiple choice"),
+    "scale": N_("Scale"),
+    "words": N_("Word cloud"),
+    "text": N_("Open text"),
+}
+
+
+def kind_name(kind: str) -> str:
+    return _(KIND_NAMES.get(kind, kind))

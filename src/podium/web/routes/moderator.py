@@ -1,0 +1,97 @@
+"""The moderator's console: run the event live."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from podium.domain.errors import NotFound
+from podium.live.fanout import DEVICE, MODERATOR
+from podium.live.sse import stream
+from podium.services import live_control
+from podium.services.live_cache import LiveEvent
+from podium.web.auth import checked_form, require_moderator
+from podium.web.deps import render, runtime
+from podium.web.frames import render_results
+from podium.web.routes.participant import SSE_HEADERS
+from podium.web.routes.presenter import join_context
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _event(request: Request, event_id: int) -> LiveEvent:
+    await require_moderator(request, event_id)
+    event = await runtime(request).live.get(event_id)
+    if event is None:
+        raise NotFound("unknown_event")
+    return event
+
+
+def _context(request: Request, event: LiveEvent) -> dict[str, object]:
+    question = event.current
+    env = request.app.state.templates.env
+    return {
+        "event": event,
+        "question": question,
+        "results_html": render_results(env, event, question, big=False) if question else None,
+        "devices": request.app.state.fanout.count(event.id, DEVICE),
+        "presenter_url": runtime(request).settings.base_url.rstrip("/")
+        + f"/present/{event.presenter_token}",
+        **join_context(request, event),
+    }
+
+
+@router.get("/moderate/{event_id}")
+async def console(request: Request, event_id: int) -> Response:
+    event = await _event(request, event_id)
+    return render(request, "moderator/console.html", **_context(request, event))
+
+
+@router.get("/moderate/{event_id}/panel")
+async def panel(request: Request, event_id: int) -> Response:
+    """The controls alone, fetched by the console's script when the state changes."""
+    event = await _event(request, event_id)
+    return render(request, "moderator/controls.html", **_context(request, event))
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None else value == "1"
+
+
+@router.post("/moderate/{event_id}/control")
+async def control(request: Request, event_id: int) -> Response:
+    """One form for every live action, so that each button works without script."""
+    await _event(request, event_id)
+    form = await checked_form(request)
+    rt = runtime(request)
+    action = form.get("action", "")
+    question_id = int(form["question_id"]) if form.get("question_id", "").isdigit() else None
+    if action == "welcome":
+        await live_control.set_current(rt, event_id, None)
+    elif question_id is None:
+        raise NotFound("unknown_question")
+    elif action == "go_live":
+        await live_control.go_live(rt, event_id, question_id)
+    elif action == "show":
+        await live_control.set_current(rt, event_id, question_id)
+    elif action in ("voting_open", "results_on_screen", "results_on_devices"):
+        await live_control.set_flags(
+            rt, event_id, question_id, **{action: _flag(form.get("value"))}
+        )
+    else:
+        raise NotFound("not_found")
+    if "application/json" in request.headers.get("accept", ""):
+        return Response(status_code=204)
+    return RedirectResponse(f"/moderate/{event_id}#q{question_id or ''}", status_code=303)
+
+
+@router.get("/moderate/{event_id}/stream")
+async def console_stream(request: Request, event_id: int) -> Response:
+    event = await _event(request, event_id)
+    fanout = request.app.state.fanout
+    subscriber = fanout.subscribe(event.id, MODERATOR, request.state.lang)
+    return StreamingResponse(
+        stream(fanout, subscriber, runtime(request).settings.heartbeat),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )

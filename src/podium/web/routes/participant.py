@@ -1,0 +1,176 @@
+"""The participant: join with a code, answer the current question, follow live."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+
+from podium.domain.codes import normalise_join_code
+from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
+from podium.domain.questions import Kind
+from podium.live.fanout import DEVICE
+from podium.live.sse import stream
+from podium.services.live_cache import LiveEvent
+from podium.services.participation import current_answer, submit_answer
+from podium.web.deps import render, runtime
+from podium.web.errors import wants_json
+from podium.web.frames import render_results, results_visible
+from podium.web.i18n import gettext as _
+from podium.web.messages import message
+from podium.web.security import ensure_participant_cookie, participant_token
+
+router = APIRouter(include_in_schema=False)
+
+SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+
+
+@router.get("/")
+async def start(request: Request, code: str = "") -> Response:
+    return render(request, "start.html", code=code, error=None)
+
+
+@router.post("/join")
+async def join(request: Request) -> Response:
+    form = await request.form()
+    typed = str(form.get("code", ""))
+    code = normalise_join_code(typed)
+    if code is None:
+        return render(request, "start.html", 400, code=typed, error=message("bad_join_code"))
+    if await runtime(request).live.by_code(code) is None:
+        return render(request, "start.html", 404, code=typed, error=message("unknown_event"))
+    return RedirectResponse(f"/p/{code}", status_code=303)
+
+
+async def _event(request: Request, code: str) -> LiveEvent:
+    event = await runtime(request).live.by_code(code)
+    if event is None:
+        raise NotFound("unknown_event")
+    return event
+
+
+@router.get("/p/{code}")
+async def event_page(request: Request, code: str, sent: int | None = None) -> Response:
+    event = await _event(request, code)
+    return await _page(request, event, sent=sent is not None)
+
+
+async def _page(
+    request: Request,
+    event: LiveEvent,
+    sent: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    rt = runtime(request)
+    token = participant_token(request)
+    question = event.current
+    answer = None
+    if question is not None and token is not None:
+        answer = await current_answer(rt, event.id, token, question.id)
+    results_html = None
+    if results_visible(question, DEVICE) and question is not None:
+        results_html = render_results(request.app.state.templates.env, event, question, big=False)
+    response = render(
+        request,
+        "participant/event.html",
+        status,
+        event=event,
+        question=question,
+        answer=answer,
+        sent=sent,
+        error=error,
+        results_html=results_html,
+    )
+    ensure_participant_cookie(request, response, rt.settings.secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _read_answer(request: Request, event: LiveEvent) -> tuple[int, str, Any]:
+    """(question id, answer id, raw answer) from a form post or a JSON body."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidAnswer("malformed") from exc
+        if not isinstance(body, dict):
+            raise InvalidAnswer("malformed")
+        question_id, answer_id, raw = (
+            body.get("question_id"),
+            body.get("answer_id"),
+            body.get("value"),
+        )
+    else:
+        form = await request.form()
+        question_id, answer_id = form.get("question_id"), form.get("answer_id")
+        question = event.questions.get(_int(question_id)) if question_id else None
+        kind = question.spec.kind if question else None
+        if kind in (Kind.SINGLE, Kind.MULTIPLE):
+            raw = form.getlist("choice")
+        elif kind is Kind.SCALE:
+            raw = form.get("value")
+        elif kind is Kind.WORDS:
+            raw = form.getlist("word")
+        else:
+            raw = form.get("text")
+    if not isinstance(answer_id, str):
+        raise InvalidAnswer("bad_answer_id")
+    return _int(question_id), answer_id, raw
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound("unknown_question") from None
+
+
+@router.post("/p/{code}/answer")
+async def answer(request: Request, code: str) -> Response:
+    event = await _event(request, code)
+    rt = runtime(request)
+    probe = Response()
+    token = ensure_participant_cookie(request, probe, rt.settings.secure_cookies)
+    try:
+        question_id, answer_id, raw = await _read_answer(request, event)
+        submitted = await submit_answer(rt, event, token, question_id, raw, answer_id)
+    except RuleViolation as exc:
+        if wants_json(request):
+            response: Response = JSONResponse(
+                {"error": exc.code, "message": message(exc.code, exc.params)}, exc.status
+            )
+        else:
+            response = await _page(
+                request, event, error=message(exc.code, exc.params), status=exc.status
+            )
+    else:
+        if wants_json(request):
+            response = JSONResponse(
+                {
+                    "status": "received",
+                    "outcome": str(submitted.result.outcome),
+                    "question_id": submitted.question_id,
+                    "value": submitted.value,
+                    "message": _("Answer received. Thank you!"),
+                }
+            )
+        else:
+            response = RedirectResponse(f"/p/{code}?sent={question_id}#status", status_code=303)
+    for key, value in probe.headers.items():
+        if key == "set-cookie":
+            response.headers.append(key, value)
+    return response
+
+
+@router.get("/p/{code}/stream")
+async def event_stream(request: Request, code: str) -> Response:
+    event = await _event(request, code)
+    fanout = request.app.state.fanout
+    subscriber = fanout.subscribe(event.id, DEVICE, request.state.lang)
+    heartbeat = runtime(request).settings.heartbeat
+    return StreamingResponse(
+        stream(fanout, subscriber, heartbeat), media_type="text/event-stream", headers=SSE_HEADERS
+    )

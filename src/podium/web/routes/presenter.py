@@ -1,0 +1,77 @@
+"""The presenter screen: shared in the video call, opened by its secret link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import segno
+from fastapi import APIRouter, Request
+from starlette.responses import Response, StreamingResponse
+
+from podium.domain.errors import NotFound
+from podium.live.fanout import SCREEN
+from podium.live.sse import stream
+from podium.services.live_cache import LiveEvent
+from podium.web.deps import render, runtime
+from podium.web.frames import render_results, results_visible
+from podium.web.routes.participant import SSE_HEADERS
+
+router = APIRouter(include_in_schema=False)
+
+
+def join_url(request: Request, event: LiveEvent) -> str:
+    return f"{runtime(request).settings.base_url.rstrip('/')}/p/{event.join_code}"
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff")
+
+
+def join_context(request: Request, event: LiveEvent) -> dict[str, str]:
+    url = join_url(request, event)
+    split = urlsplit(url)
+    return {
+        "join_url": url,
+        "join_host": split.netloc + (split.path.rsplit("/p/", 1)[0] or ""),
+        "qr_svg": qr_svg(url),
+    }
+
+
+async def _event(request: Request, token: str) -> LiveEvent:
+    event = await runtime(request).live.by_presenter_token(token)
+    if event is None:
+        raise NotFound("not_found")
+    return event
+
+
+@router.get("/present/{token}")
+async def screen(request: Request, token: str) -> Response:
+    event = await _event(request, token)
+    question = event.current
+    results_html = None
+    if question is not None and results_visible(question, SCREEN):
+        results_html = render_results(request.app.state.templates.env, event, question, big=True)
+    response = render(
+        request,
+        "presenter/screen.html",
+        event=event,
+        question=question,
+        results_html=results_html,
+        stream_url=f"/present/{token}/stream",
+        **join_context(request, event),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link is a secret
+    return response
+
+
+@router.get("/present/{token}/stream")
+async def screen_stream(request: Request, token: str) -> Response:
+    event = await _event(request, token)
+    fanout = request.app.state.fanout
+    subscriber = fanout.subscribe(event.id, SCREEN, request.state.lang)
+    return StreamingResponse(
+        stream(fanout, subscriber, runtime(request).settings.heartbeat),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )

@@ -1,0 +1,107 @@
+"""Headers every response carries, the request's language, CSRF tokens, and the
+participant's anonymous token."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from podium.domain.codes import new_token
+from podium.web.i18n import LANG_COOKIE, current_lang, negotiate
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+PARTICIPANT_COOKIE = "podium_p"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class SecurityMiddleware:
+    """Pure ASGI (streams pass untouched): headers, language, and a same-origin
+    check on every state-changing request, the first line against CSRF."""
+
+    def __init__(self, app: ASGIApp, default_language: str) -> None:
+        self.app = app
+        self.default_language = default_language
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookies = Request(scope).cookies
+        lang = negotiate(
+            headers.get("accept-language"), cookies.get(LANG_COOKIE), self.default_language
+        )
+        token = current_lang.set(lang)
+        scope.setdefault("state", {})["lang"] = lang
+        try:
+            if scope["method"] in UNSAFE and not _same_origin(headers):
+                response = PlainTextResponse("Cross-origin request refused", status_code=403)
+                await response(scope, receive, send)
+                return
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    out = MutableHeaders(scope=message)
+                    out.setdefault("content-security-policy", CSP)
+                    out.setdefault("x-content-type-options", "nosniff")
+                    out.setdefault("referrer-policy", "same-origin")
+                    out.setdefault("x-frame-options", "DENY")
+                    out.setdefault("content-language", lang)
+                await send(message)
+
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            current_lang.reset(token)
+
+
+def _same_origin(headers: Headers) -> bool:
+    origin = headers.get("origin")
+    if origin is None:
+        return True  # non-browser clients and old browsers: CSRF tokens still guard forms
+    host = headers.get("host", "")
+    return urlsplit(origin).netloc == host
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return token
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    expected = request.session.get("csrf")
+    return bool(expected and submitted and hmac.compare_digest(expected, submitted))
+
+
+def participant_token(request: Request) -> str | None:
+    token = request.cookies.get(PARTICIPANT_COOKIE)
+    return token if token and 32 <= len(token) <= 64 else None
+
+
+def ensure_participant_cookie(request: Request, response: Response, secure: bool) -> str:
+    """The participant's anonymous token: read it, or give a new one (192 random bits)."""
+    token = participant_token(request)
+    if token is None:
+        token = getattr(request.state, "new_participant_token", None) or new_token()
+        request.state.new_participant_token = token
+    response.set_cookie(
+        PARTICIPANT_COOKIE,
+        token,
+        max_age=60 * 60 * 24 * 30,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    return token

@@ -1,0 +1,50 @@
+import { connect, setHTML } from "./live.js";
+
+const live = document.getElementById("live");
+const controls = document.getElementById("controls");
+const results = document.getElementById("results");
+let refreshing = null;
+
+async function refreshControls() {
+  // Controls carry this session's CSRF token, so they are fetched, not broadcast.
+  if (refreshing) return refreshing;
+  refreshing = fetch(live.dataset.panel, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.text() : null))
+    .then((html) => {
+      if (html !== null) {
+        const focused = document.activeElement?.closest("li")?.id;
+        setHTML(controls, html);
+        if (focused) document.getElementById(focused)?.querySelector("button")?.focus();
+      }
+    })
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+controls.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form.control");
+  if (!form) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  if (button) button.disabled = true;
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { Accept: "application/json" },
+    credentials: "same-origin",
+  }).catch(() => null);
+  if (!response || !response.ok) {
+    form.submit(); // let the server answer as a page: it explains what went wrong
+    return;
+  }
+  refreshControls();
+});
+
+connect(live.dataset.stream, {
+  state() {
+    refreshControls();
+  },
+  results(data) {
+    setHTML(results, data.html);
+  },
+});

@@ -1,0 +1,25 @@
+import { connect, setHTML } from "./live.js";
+
+const live = document.getElementById("live");
+const panel = document.getElementById("panel");
+const results = document.getElementById("results");
+const connection = document.getElementById("connection");
+let questionId = null;
+
+connect(
+  live.dataset.stream,
+  {
+    state(data) {
+      questionId = data.question_id;
+      setHTML(panel, data.html);
+      if (!data.results_visible) setHTML(results, "");
+    },
+    results(data) {
+      if (data.question_id === questionId) setHTML(results, data.html);
+    },
+  },
+  (state) => {
+    connection.textContent = state === "open" ? "" : connection.dataset.lost || "…";
+    document.body.classList.toggle("offline", state !== "open");
+  },
+);

@@ -1,0 +1,57 @@
+"""Jinja2 with autoescaping, gettext in the request's language, and helpers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from podium.domain.codes import format_join_code
+from podium.web import i18n
+from podium.web.messages import kind_name
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def _date(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt, locale=i18n.locale()) if value else ""
+
+
+def _number(value: float, digits: int = 1) -> str:
+    return format_decimal(round(value, digits), locale=i18n.locale())
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.filters["join_code"] = format_join_code
+    env.filters["date"] = _date
+    env.filters["number"] = _number
+    env.globals["languages"] = i18n.LANGUAGE_NAMES
+    env.globals["kind_name"] = kind_name
+    env.globals["new_answer_id"] = lambda: str(uuid.uuid4())
+    env.globals["current_lang"] = lambda: i18n.current_lang.get()
+    return env
+
+
+def make_templates() -> Jinja2Templates:
+    return Jinja2Templates(env=make_environment())
+
+
+def render_fragment(env: Environment, name: str, **context: Any) -> str:
+    """A partial rendered outside a request (live frames): language from i18n.current_lang."""
+    return env.get_template(name).render(**context)
