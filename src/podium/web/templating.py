@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone
 from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,8 +19,16 @@ from podium.web.messages import kind_name
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+# Events happen where their audience is: German public bodies. A per-event zone can follow.
+DISPLAY_ZONE = get_timezone("Europe/Berlin")
+
+
 def _date(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt, locale=i18n.locale()) if value else ""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite returns stored UTC times without their zone
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, fmt, tzinfo=DISPLAY_ZONE, locale=i18n.locale())
 
 
 def _number(value: float, digits: int = 1) -> str:

@@ -1,0 +1,119 @@
+"""The fan-out's budget rules: encode once, buffer of one, devices at most once a tick."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from podium.live.fanout import DEVICE, MODERATOR, SCREEN, Fanout
+from podium.live.sse import frame
+
+
+class Source:
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, int, str, str]] = Counter()
+        self.version = 0
+        self.device_results = True
+
+    def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None:
+        self.calls[(kind, event_id, audience, lang)] += 1
+        if kind == "results" and audience == DEVICE and not self.device_results:
+            return None
+        return f'{{"v":{self.version},"lang":"{lang}"}}'
+
+
+def make() -> tuple[Source, Fanout]:
+    source = Source()
+    return source, Fanout(source, frame, screen_tick=0.25, device_tick=1.0)
+
+
+def test_subscriber_starts_with_the_full_state() -> None:
+    _source, fanout = make()
+    sub = fanout.subscribe(1, SCREEN, "de")
+    chunk = sub.take().decode()
+    assert "event: state" in chunk and "event: results" in chunk
+    assert chunk.index("event: state") < chunk.index("event: results")
+
+
+def test_one_encoding_per_event_audience_and_language() -> None:
+    source, fanout = make()
+    subs = [fanout.subscribe(1, SCREEN, "de") for _ in range(100)]
+    subs += [fanout.subscribe(1, SCREEN, "en") for _ in range(50)]
+    source.calls.clear()
+    source.version = 1
+    fanout.notify("results", 1, 7)
+    fanout.tick(now=10.0)
+    assert source.calls[("results", 1, SCREEN, "de")] == 1
+    assert source.calls[("results", 1, SCREEN, "en")] == 1
+    frames = {s.take() for s in subs}
+    assert len(frames) == 2  # the same bytes for everyone of one language
+    assert all(b'"v":1' in f for f in frames)
+
+
+def test_slow_subscriber_keeps_only_the_latest_frame() -> None:
+    source, fanout = make()
+    sub = fanout.subscribe(1, MODERATOR, "de")
+    sub.take()
+    for version in range(1, 50):
+        source.version = version
+        fanout.notify("results", 1, 7)
+        fanout.tick(now=float(version))
+    chunk = sub.take()
+    assert chunk.count(b"event: results") == 1
+    assert b'"v":49' in chunk
+
+
+def test_devices_get_results_at_most_once_per_device_tick() -> None:
+    _source, fanout = make()
+    device = fanout.subscribe(1, DEVICE, "de")
+    screen = fanout.subscribe(1, SCREEN, "de")
+    device.take()
+    screen.take()
+    received = 0
+    for step in range(20):  # 5 seconds of ticks with a vote in every one
+        fanout.notify("results", 1, 7)
+        fanout.tick(now=100.0 + step * 0.25)
+        if device.take():
+            received += 1
+        assert screen.take()
+    assert 4 <= received <= 6
+
+
+def test_nothing_is_sent_to_devices_while_results_are_hidden() -> None:
+    source, fanout = make()
+    source.device_results = False
+    device = fanout.subscribe(1, DEVICE, "de")
+    assert b"event: results" not in device.take()
+    fanout.notify("results", 1, 7)
+    fanout.tick(now=50.0)
+    fanout.tick(now=52.0)
+    assert device.take() == b""
+
+
+def test_state_change_reaches_every_audience_and_unsubscribe_stops_it() -> None:
+    _source, fanout = make()
+    subs = [fanout.subscribe(1, a, "de") for a in (SCREEN, DEVICE, MODERATOR)]
+    other_event = fanout.subscribe(2, SCREEN, "de")
+    for s in [*subs, other_event]:
+        s.take()
+    fanout.unsubscribe(subs[0])
+    fanout.notify("state", 1, None)
+    fanout.tick(now=5.0)
+    assert subs[0].take() == b""
+    assert all(b"event: state" in s.take() for s in subs[1:])
+    assert other_event.take() == b""
+    assert fanout.count(1) == 2
+
+
+def test_frames_carry_increasing_ids() -> None:
+    source, fanout = make()
+    sub = fanout.subscribe(1, SCREEN, "de")
+    first = sub.take()
+    source.version = 2
+    fanout.notify("results", 1, 7)
+    fanout.tick(now=3.0)
+    second = sub.take()
+
+    def ids(chunk: bytes) -> list[int]:
+        return [int(line[4:]) for line in chunk.decode().splitlines() if line.startswith("id: ")]
+
+    assert max(ids(first)) < min(ids(second))
