@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Extract translatable text into the template and merge it into the German catalog.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
+	  --no-location --omit-header --sort-output -o src/podium/locale/messages.pot .
+	$(BIN)/pybabel update -i src/podium/locale/messages.pot -d src/podium/locale -D messages \
+	  -l de --no-fuzzy-matching --ignore-obsolete

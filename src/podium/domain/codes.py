@@ -49,3 +49,19 @@ _ANSWER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 def is_answer_id(value: str) -> bool:
     """A client-made answer id (a UUID, or any 8-64 URL-safe characters)."""
     return bool(_ANSWER_ID.match(value or ""))
+
+
+MAX_ID = 2_147_483_647  # the largest id every supported database stores
+
+
+def parse_id(value: object) -> int | None:
+    """A row id from a URL or form field, or None: never an int the database cannot take."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_ID else None

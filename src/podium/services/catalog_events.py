@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from podium.domain.codes import new_join_code, new_token
+from podium.domain.codes import new_join_code, new_token, parse_id
 from podium.domain.errors import NotFound, RuleViolation
 from podium.domain.questions import check_title
 from podium.services.catalog_common import (
@@ -188,11 +188,12 @@ async def new_presenter_token(rt: Runtime, event_id: int) -> str:
 
 
 async def _resolve(session: AsyncSession, ref: str | int) -> int:
-    if isinstance(ref, int) and not isinstance(ref, bool):
-        return ref
+    if isinstance(ref, int) or str(ref).strip().isdigit():
+        event_id = parse_id(ref if isinstance(ref, int) else str(ref))
+        if event_id is None:
+            raise NotFound("unknown_event")
+        return event_id
     ref = str(ref).strip()
-    if ref.isascii() and ref.isdigit():
-        return int(ref)
     event_id = await session.scalar(select(Event.id).where(Event.slug == ref))
     if event_id is None:
         raise NotFound("unknown_event")

@@ -14,7 +14,7 @@ from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound
 from podium.domain.questions import validate_answer
 from podium.services.live_cache import LiveEvent
 from podium.services.runtime import Runtime
-from podium.store.tables import Participant
+from podium.store.tables import Answer, Participant
 from podium.store.writer import AnswerWrite, Outcome, WriteResult
 
 
@@ -82,8 +82,6 @@ async def submit_answer(
 
 async def current_answer(rt: Runtime, event_id: int, token: str, question_id: int) -> Any | None:
     """The participant's stored answer to a question, to show it on their page."""
-    from podium.store.tables import Answer
-
     digest = token_hash(event_id, token)
     async with rt.sessions() as session:
         return await session.scalar(

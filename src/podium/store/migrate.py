@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -53,8 +53,6 @@ async def ensure_migrated(engine: AsyncEngine, url: str) -> None:
 
 def upgrade_in_thread(url: str) -> None:
     """Upgrade from inside a running event loop (tests, demo) without nesting loops."""
-    import threading
-
     errors: list[BaseException] = []
 
     def run() -> None:
@@ -68,6 +66,3 @@ def upgrade_in_thread(url: str) -> None:
     thread.join()
     if errors:
         raise errors[0]
-
-
-__all__ = ["NotMigrated", "asyncio", "ensure_migrated", "upgrade", "upgrade_in_thread"]

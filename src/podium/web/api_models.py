@@ -1,21 +1,15 @@
-"""The JSON API's request and response bodies (pydantic), and their making from
-the domain's and services' objects. Everything here shows up in the OpenAPI
-document at /api/v1/openapi.json."""
+"""The JSON API's request and response bodies (pydantic). Everything here shows
+up in the OpenAPI document at /api/v1/openapi.json; routes/api_convert.py makes
+them from the domain's and services' objects."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from podium.domain.questions import Kind, PercentBase, QuestionSpec
-from podium.domain.tally import ChoiceResult, Result, ScaleResult, TextResult, WordsResult
-from podium.services.catalog_common import as_utc
-from podium.services.live_cache import LiveEvent, LiveQuestion
-from podium.services.results import LiveState, QuestionFlags
-from podium.services.specs import spec_of
-from podium.store.tables import Event, Question, Series, User
+from podium.domain.questions import Kind, PercentBase
 
 # An answer as sent: option ids for choices (one id or a list), an int for a
 # scale, a list of words, a text. The stored, canonical value has the same shape.

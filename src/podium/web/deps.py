@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from podium.domain.codes import MAX_ID
 from podium.services.runtime import Runtime
 from podium.store.tables import User
 from podium.web.security import csrf_token
+
+# A row id in a path: out of range is a 4xx before any query runs.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def runtime(request: Request) -> Runtime:

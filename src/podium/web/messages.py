@@ -55,11 +55,31 @@ MESSAGES: dict[str, str] = {
     "bad_email": N_("Please enter a valid e-mail address."),
     "password_too_short": N_("The password needs at least %(min)s characters."),
     "bad_login": N_("E-mail address or password is wrong."),
+    "cross_origin": N_("Requests from other websites are not accepted."),
     "csrf": N_("The form has expired. Please reload the page and try again."),
     "forbidden": N_("You are not allowed to do this."),
     "not_found": N_("This page does not exist."),
     "bad_request": N_("The request could not be read."),
     "bad_yaml": N_("The file could not be read: %(detail)s"),
+    # Raised by the catalog and account services.
+    "description_too_long": N_("The description may have at most %(max)s characters."),
+    "format_too_long": N_("The format may have at most %(max)s characters."),
+    "bad_language": N_("Please choose one of these languages: %(allowed)s."),
+    "bad_starts_at": N_("Please enter a date and time like 2021-02-02 10:00."),
+    "starts_at_without_timezone": N_("The start time needs a time zone."),
+    "bad_option": N_("Each option must be a text."),
+    "bad_setting": N_("This setting has a value that cannot be used: %(name)s."),
+    "unknown_setting": N_("Unknown setting: %(name)s."),
+    "scale_label_too_long": N_("A scale label may have at most %(max)s characters."),
+    "unknown_user": N_("There is no account with this e-mail address."),
+    "name_too_long": N_("The name may have at most %(max)s characters."),
+    "password_too_long": N_("The password may have at most %(max)s characters."),
+    "bad_role": N_("Please choose one of these roles: %(allowed)s."),
+    # Raised by the organiser's forms.
+    "bad_date": N_("Please enter a date and time like 2021-02-02 10:00."),
+    "no_file": N_("Please choose a file to upload."),
+    "file_too_large": N_("The file may be at most %(max)s kB."),
+    "file_not_text": N_("The file is not a text file in UTF-8."),
 }
 
 

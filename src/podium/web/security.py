@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.domain.codes import new_token
 from podium.web.i18n import LANG_COOKIE, current_lang, negotiate
+from podium.web.messages import message
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,8 +46,7 @@ class SecurityMiddleware:
         scope.setdefault("state", {})["lang"] = lang
         try:
             if scope["method"] in UNSAFE and not _same_origin(headers):
-                response = PlainTextResponse("Cross-origin request refused", status_code=403)
-                await response(scope, receive, send)
+                await _refuse_cross_origin(scope, receive, send)
                 return
 
             async def send_with_headers(message: Message) -> None:
@@ -62,6 +62,16 @@ class SecurityMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             current_lang.reset(token)
+
+
+async def _refuse_cross_origin(scope: Scope, receive: Receive, send: Send) -> None:
+    text = message("cross_origin")
+    response: Response
+    if scope["path"].startswith("/api/"):
+        response = JSONResponse({"error": "cross_origin", "message": text}, status_code=403)
+    else:
+        response = PlainTextResponse(text, status_code=403)
+    await response(scope, receive, send)
 
 
 def _same_origin(headers: Headers) -> bool:

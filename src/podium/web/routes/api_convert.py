@@ -198,7 +198,9 @@ def join_event_out(event: LiveEvent) -> JoinEventOut:
     )
 
 
-def participant_question_out(question: LiveQuestion, result: Result | None) -> ParticipantQuestionOut:
+def participant_question_out(
+    question: LiveQuestion, result: Result | None
+) -> ParticipantQuestionOut:
     return ParticipantQuestionOut(
         id=question.id,
         kind=question.spec.kind,

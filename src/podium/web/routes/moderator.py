@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from podium.domain.codes import parse_id
 from podium.domain.errors import NotFound
 from podium.live.fanout import DEVICE, MODERATOR
 from podium.live.sse import stream
 from podium.services import live_control
 from podium.services.live_cache import LiveEvent
 from podium.web.auth import checked_form, require_moderator
-from podium.web.deps import render, runtime
+from podium.web.deps import RowId, render, runtime
 from podium.web.frames import render_results
 from podium.web.routes.participant import SSE_HEADERS
 from podium.web.routes.presenter import join_context
@@ -19,7 +20,7 @@ from podium.web.routes.presenter import join_context
 router = APIRouter(include_in_schema=False)
 
 
-async def _event(request: Request, event_id: int) -> LiveEvent:
+async def _event(request: Request, event_id: RowId) -> LiveEvent:
     await require_moderator(request, event_id)
     event = await runtime(request).live.get(event_id)
     if event is None:
@@ -42,13 +43,13 @@ def _context(request: Request, event: LiveEvent) -> dict[str, object]:
 
 
 @router.get("/moderate/{event_id}")
-async def console(request: Request, event_id: int) -> Response:
+async def console(request: Request, event_id: RowId) -> Response:
     event = await _event(request, event_id)
     return render(request, "moderator/console.html", **_context(request, event))
 
 
 @router.get("/moderate/{event_id}/panel")
-async def panel(request: Request, event_id: int) -> Response:
+async def panel(request: Request, event_id: RowId) -> Response:
     """The controls alone, fetched by the console's script when the state changes."""
     event = await _event(request, event_id)
     return render(request, "moderator/controls.html", **_context(request, event))
@@ -59,13 +60,13 @@ def _flag(value: str | None) -> bool | None:
 
 
 @router.post("/moderate/{event_id}/control")
-async def control(request: Request, event_id: int) -> Response:
+async def control(request: Request, event_id: RowId) -> Response:
     """One form for every live action, so that each button works without script."""
     await _event(request, event_id)
     form = await checked_form(request)
     rt = runtime(request)
     action = form.get("action", "")
-    question_id = int(form["question_id"]) if form.get("question_id", "").isdigit() else None
+    question_id = parse_id(form.get("question_id"))
     if action == "welcome":
         await live_control.set_current(rt, event_id, None)
     elif question_id is None:
@@ -86,7 +87,7 @@ async def control(request: Request, event_id: int) -> Response:
 
 
 @router.get("/moderate/{event_id}/stream")
-async def console_stream(request: Request, event_id: int) -> Response:
+async def console_stream(request: Request, event_id: RowId) -> Response:
     event = await _event(request, event_id)
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, MODERATOR, request.state.lang)

@@ -1,7 +1,28 @@
-"""Placeholder: filled in by its own change."""
+"""The organiser's web UI under /admin: series, events, questions, moderators, YAML.
+
+Each part lives in its own organiser_*.py module; this one joins their routers.
+Every one of them requires an organiser (see organiser_forms.organiser_router)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-router = APIRouter()
+from podium.web.routes import (
+    organiser_dashboard,
+    organiser_events,
+    organiser_moderators,
+    organiser_questions,
+    organiser_series,
+)
+
+router = APIRouter(include_in_schema=False)
+# Within a module, fixed paths (/admin/events/new) are declared before the
+# /admin/events/{event_id} that would otherwise take "new" for an id.
+for part in (
+    organiser_dashboard,
+    organiser_series,
+    organiser_events,
+    organiser_questions,
+    organiser_moderators,
+):
+    router.include_router(part.router)

@@ -3,7 +3,7 @@ form that failed, and event times in Europe/Berlin."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -142,10 +142,19 @@ class FormState:
     invalid: frozenset[str] = frozenset()
 
     @classmethod
-    def failed(cls, prefix: str, values: Mapping[str, str], exc: RuleViolation) -> FormState:
-        fields = set(FIELDS_OF_CODE.get(exc.code, ()))
-        if exc.code in ("bad_setting", "unknown_setting") and "name" in exc.params:
-            fields.add(str(exc.params["name"]))
+    def failed(
+        cls,
+        prefix: str,
+        values: Mapping[str, str],
+        exc: RuleViolation,
+        fields: Iterable[str] | None = None,
+    ) -> FormState:
+        """The form again with the violation's message; `fields` overrides which
+        fields are marked (an uploaded file is wrong as a whole)."""
+        if fields is None:
+            fields = set(FIELDS_OF_CODE.get(exc.code, ()))
+            if exc.code in ("bad_setting", "unknown_setting") and "name" in exc.params:
+                fields.add(str(exc.params["name"]))
         return cls(prefix, dict(values), message(exc.code, exc.params), frozenset(fields))
 
     @property

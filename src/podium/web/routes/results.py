@@ -7,13 +7,13 @@ from starlette.responses import Response
 
 from podium.domain.errors import NotFound
 from podium.web.auth import require_moderator
-from podium.web.deps import render, runtime
+from podium.web.deps import RowId, render, runtime
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/admin/events/{event_id}/results")
-async def results_page(request: Request, event_id: int) -> Response:
+async def results_page(request: Request, event_id: RowId) -> Response:
     await require_moderator(request, event_id)
     event = await runtime(request).live.get(event_id)
     if event is None:

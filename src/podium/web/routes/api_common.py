@@ -1,0 +1,77 @@
+"""What the API's routes share: who may call them, and their documented errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from podium.domain.errors import NotFound
+from podium.services.catalog import get_event
+from podium.store.tables import Event, User
+from podium.web.api_models import ErrorOut
+from podium.web.auth import Forbidden, require_moderator, require_organiser, require_user
+from podium.web.deps import runtime
+from podium.web.security import csrf_ok
+
+CSRF_HEADER = "X-CSRF-Token"
+# Ids are 32-bit integers in PostgreSQL and 64-bit in SQLite; a larger number in a
+# path names no event, and must not reach the driver (it would raise, not find nothing).
+MAX_ID = 2**31 - 1
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for error answers: all have the same body. Routes with
+    parameters list 422, so that FastAPI's own validation error schema (never sent)
+    is not listed in its place."""
+    texts = {
+        401: "Not signed in (`login_required`)",
+        403: "Not allowed (`forbidden`), or the CSRF header is missing or wrong (`csrf`)",
+        404: "Unknown event, join code or question",
+        409: "The live state forbids it (voting closed, answered, answer id reused)",
+        422: "The request could not be read: malformed body or wrong types (`bad_request`); "
+        "for answers also the rule of the question that the answer breaks",
+    }
+    return {s: {"model": ErrorOut, "description": texts[s]} for s in statuses}
+
+
+async def event_by_ref(request: Request, ref: str) -> Event:
+    """The event with this id or slug (404 `unknown_event`)."""
+    text = ref.strip()
+    if text.isascii() and text.isdigit() and int(text) > MAX_ID:
+        raise NotFound("unknown_event")
+    return await get_event(runtime(request), text)
+
+
+async def organiser(request: Request) -> User:
+    """Dependency: a signed-in organiser (401 anonymous, 403 anybody else)."""
+    return await require_organiser(request)
+
+
+async def organised_event(request: Request, ref: str) -> Event:
+    """Dependency: the event `ref` (id or slug), for a signed-in organiser."""
+    await require_organiser(request)
+    return await event_by_ref(request, ref)
+
+
+async def moderated_event(request: Request, ref: str) -> Event:
+    """Dependency: the event `ref`, for its organisers and assigned moderators.
+    Moderators are told 403 for events they cannot see, whether they exist or not."""
+    user = await require_user(request)
+    try:
+        event = await event_by_ref(request, ref)
+    except NotFound:
+        if user.role == "organiser":
+            raise
+        raise Forbidden("forbidden") from None
+    await require_moderator(request, event.id)
+    return event
+
+
+async def moderated_event_csrf(request: Request, ref: str) -> Event:
+    """Dependency for POSTs: as `moderated_event`, and the session's CSRF token
+    must come in the X-CSRF-Token header (403 `csrf` otherwise)."""
+    await require_user(request)
+    if not csrf_ok(request, request.headers.get(CSRF_HEADER)):
+        raise Forbidden("csrf")
+    return await moderated_event(request, ref)

@@ -1,0 +1,61 @@
+"""The API for organisers: the session, events with their questions, results."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from podium.services import catalog
+from podium.services.results import event_results
+from podium.store.tables import Event, User
+from podium.web.api_models import EventOut, EventResultsOut, EventSummary, SessionOut
+from podium.web.deps import current_user, runtime
+from podium.web.routes.api_common import errors, organised_event, organiser
+from podium.web.routes.api_convert import (
+    event_out,
+    event_summary,
+    question_result_out,
+    user_out,
+)
+from podium.web.security import csrf_token
+
+router = APIRouter()
+
+
+@router.get("/session", tags=["session"])
+async def get_session(request: Request) -> SessionOut:
+    """Who is signed in, and the CSRF token for POSTs. Anonymous callers get
+    `user: null` and a token to sign in with (`POST /login`, form field `csrf`)."""
+    user = await current_user(request)
+    return SessionOut(user=None if user is None else user_out(user), csrf_token=csrf_token(request))
+
+
+@router.get("/events", tags=["organiser"], responses=errors(401, 403))
+async def list_events(
+    request: Request, _user: Annotated[User, Depends(organiser)]
+) -> list[EventSummary]:
+    """Every event: dated events by date, then those without a date."""
+    return [event_summary(e) for e in await catalog.list_events(runtime(request))]
+
+
+@router.get("/events/{ref}", tags=["organiser"], responses=errors(401, 403, 404, 422))
+async def get_event(
+    request: Request, found: Annotated[Event, Depends(organised_event)]
+) -> EventOut:
+    """One event, by id or slug, with its questions in order."""
+    return event_out(found, runtime(request).settings.base_url)
+
+
+@router.get("/events/{ref}/results", tags=["organiser"], responses=errors(401, 403, 404, 422))
+async def get_results(
+    request: Request, found: Annotated[Event, Depends(organised_event)]
+) -> EventResultsOut:
+    """Every question with its results now, counted from the stored answers."""
+    data = await event_results(runtime(request), found.id)
+    return EventResultsOut(
+        event_id=data.event.id,
+        slug=data.event.slug,
+        title=data.event.title,
+        questions=[question_result_out(row.question, row.result) for row in data.questions],
+    )

@@ -1,0 +1,84 @@
+"""The API for participants: anonymous, by join code, with the participant cookie."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from podium.domain.codes import normalise_join_code
+from podium.domain.errors import NotFound, RuleViolation
+from podium.services import participation
+from podium.services.live_cache import LiveEvent
+from podium.services.results import question_result
+from podium.web.api_models import AnswerIn, AnswerOut, JoinOut
+from podium.web.deps import runtime
+from podium.web.errors import error_response
+from podium.web.i18n import gettext as _
+from podium.web.messages import message
+from podium.web.routes.api_common import errors
+from podium.web.routes.api_convert import join_event_out, participant_question_out
+from podium.web.security import ensure_participant_cookie, participant_token
+
+router = APIRouter(tags=["participant"])
+
+
+async def _event(request: Request, code: str) -> LiveEvent:
+    normalised = normalise_join_code(code)
+    if normalised is None:
+        raise NotFound("bad_join_code")
+    event = await runtime(request).live.by_code(normalised)
+    if event is None:
+        raise NotFound("unknown_event")
+    return event
+
+
+@router.get("/join/{code}", responses=errors(404, 422))
+async def join_event(request: Request, response: Response, code: str) -> JoinOut:
+    """The event and its current question; results only while shown on devices.
+    Sets the anonymous participant cookie `podium_p` on the first call."""
+    event = await _event(request, code)
+    rt = runtime(request)
+    known = participant_token(request)
+    ensure_participant_cookie(request, response, rt.settings.secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    question = event.current
+    if question is None:
+        return JoinOut(event=join_event_out(event), question=None, your_answer=None)
+    result = question_result(event, question.id) if question.results_on_devices else None
+    answer = (
+        None
+        if known is None
+        else await participation.current_answer(rt, event.id, known, question.id)
+    )
+    return JoinOut(
+        event=join_event_out(event),
+        question=participant_question_out(question, result),
+        your_answer=answer,
+    )
+
+
+@router.post("/join/{code}/answers", response_model=AnswerOut, responses=errors(404, 409, 422))
+async def submit_answer(
+    request: Request, response: Response, code: str, body: AnswerIn
+) -> AnswerOut | Response:
+    """Answer a question of the event. Stored durably before the reply; a bad
+    answer stores nothing. Sets the participant cookie if it is missing."""
+    event = await _event(request, code)
+    rt = runtime(request)
+    token = ensure_participant_cookie(request, response, rt.settings.secure_cookies)
+    try:
+        submitted = await participation.submit_answer(
+            rt, event, token, body.question_id, body.value, body.answer_id
+        )
+    except RuleViolation as exc:
+        refused = error_response(request, exc.status, exc.code, message(exc.code, exc.params))
+        for value in response.headers.getlist("set-cookie"):
+            refused.headers.append("set-cookie", value)
+        return refused
+    return AnswerOut(
+        status="received",
+        outcome=submitted.result.outcome.value,  # type: ignore[arg-type]
+        question_id=submitted.question_id,
+        value=submitted.value,
+        message=_("Answer received. Thank you!"),
+    )

@@ -1,0 +1,185 @@
+"""Events: the event page, create, edit, move, delete after confirmation, and a new
+presenter link."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TypedDict
+
+from fastapi import Request
+from starlette.responses import Response
+
+from podium.domain.errors import RuleViolation
+from podium.services import accounts, catalog
+from podium.store.tables import Event
+from podium.web.auth import checked_form
+from podium.web.deps import render, runtime
+from podium.web.i18n import gettext as _
+from podium.web.routes.organiser_forms import (
+    FormState,
+    local_input,
+    local_time,
+    organiser_router,
+    parse_direction,
+    parse_id,
+    parse_local_time,
+    parse_series_choice,
+    see_other,
+)
+from podium.web.routes.organiser_question_form import KINDS, NEW_QUESTION, settings_summary
+
+router = organiser_router()
+
+
+async def event_page(
+    request: Request,
+    event_id: int,
+    question_form: FormState | None = None,
+    moderator_form: FormState | None = None,
+    status: int = 200,
+) -> Response:
+    """The event page; the questions and moderators modules show it again, with
+    their form's message, when a POST fails."""
+    rt = runtime(request)
+    event = await catalog.get_event(rt, event_id)
+    base = rt.settings.base_url.rstrip("/")
+    return render(
+        request,
+        "organiser/event.html",
+        status,
+        event=event,
+        moderators=await accounts.list_moderators(rt, event.id),
+        question_form=question_form or FormState("new-question", NEW_QUESTION),
+        moderator_form=moderator_form or FormState("moderator"),
+        kinds=KINDS,
+        participant_url=f"{base}/p/{event.join_code}",
+        presenter_url=f"{base}/present/{event.presenter_token}",
+        local_time=local_time,
+        summary=settings_summary,
+    )
+
+
+async def _form_page(
+    request: Request, event: Event | None, form: FormState, status: int = 200
+) -> Response:
+    return render(
+        request,
+        "organiser/event_form.html",
+        status,
+        event=event,
+        form=form,
+        series_list=await catalog.list_series(runtime(request)),
+    )
+
+
+class EventFields(TypedDict):
+    title: str
+    series_id: int | None
+    description: str
+    format: str
+    starts_at: datetime | None
+    language: str
+
+
+def _fields(form: Mapping[str, str]) -> EventFields:
+    """The form's fields as the catalog takes them; a bad date raises bad_date."""
+    return EventFields(
+        title=form.get("title", ""),
+        series_id=parse_series_choice(form.get("series_id", "")),
+        description=form.get("description", ""),
+        format=form.get("format", ""),
+        starts_at=parse_local_time(form.get("starts_at", "")),
+        language=form.get("language", ""),
+    )
+
+
+@router.get("/admin/events/new")
+async def new_event(request: Request, series: str = "") -> Response:
+    values = {
+        "series_id": series if series.isascii() and series.isdigit() else "",
+        "language": request.state.lang,
+    }
+    return await _form_page(request, None, FormState("event", values))
+
+
+@router.post("/admin/events/new")
+async def create_event(request: Request) -> Response:
+    form = await checked_form(request)
+    try:
+        event = await catalog.create_event(runtime(request), **_fields(form))
+    except RuleViolation as exc:
+        return await _form_page(request, None, FormState.failed("event", form, exc), exc.status)
+    return see_other(f"/admin/events/{event.id}")
+
+
+@router.get("/admin/events/{event_id}")
+async def show_event(request: Request, event_id: str) -> Response:
+    return await event_page(request, parse_id(event_id))
+
+
+@router.get("/admin/events/{event_id}/edit")
+async def edit_event(request: Request, event_id: str) -> Response:
+    event = await catalog.get_event(runtime(request), parse_id(event_id))
+    values = {
+        "title": event.title,
+        "series_id": str(event.series_id or ""),
+        "description": event.description,
+        "format": event.format,
+        "starts_at": local_input(event.starts_at),
+        "language": event.language,
+    }
+    return await _form_page(request, event, FormState("event", values))
+
+
+@router.post("/admin/events/{event_id}/edit")
+async def update_event(request: Request, event_id: str) -> Response:
+    rt = runtime(request)
+    event = await catalog.get_event(rt, parse_id(event_id))
+    form = await checked_form(request)
+    try:
+        await catalog.update_event(rt, event.id, **_fields(form))
+    except RuleViolation as exc:
+        return await _form_page(request, event, FormState.failed("event", form, exc), exc.status)
+    return see_other(f"/admin/events/{event.id}")
+
+
+@router.post("/admin/events/{event_id}/move")
+async def move_event(request: Request, event_id: str) -> Response:
+    ident = parse_id(event_id)
+    form = await checked_form(request)
+    await catalog.move_event(runtime(request), ident, parse_direction(form.get("direction", "")))
+    return see_other(f"/admin#event-{ident}")
+
+
+@router.post("/admin/events/{event_id}/presenter-link")
+async def renew_presenter_link(request: Request, event_id: str) -> Response:
+    ident = parse_id(event_id)
+    await checked_form(request)
+    await catalog.new_presenter_token(runtime(request), ident)
+    return see_other(f"/admin/events/{ident}#links")
+
+
+@router.get("/admin/events/{event_id}/delete")
+async def confirm_delete_event(request: Request, event_id: str) -> Response:
+    event = await catalog.get_event(runtime(request), parse_id(event_id))
+    return render(
+        request,
+        "organiser/confirm_delete.html",
+        heading=_("Delete the event “%(title)s”?", title=event.title),
+        consequences=_(
+            "Its questions and every answer given to them are deleted too. "
+            "This cannot be undone; export the results first if you need them."
+        ),
+        action=f"/admin/events/{event.id}/delete",
+        button=_("Delete event"),
+        cancel_url=f"/admin/events/{event.id}",
+    )
+
+
+@router.post("/admin/events/{event_id}/delete")
+async def delete_event(request: Request, event_id: str) -> Response:
+    ident = parse_id(event_id)
+    await checked_form(request)
+    await catalog.delete_event(runtime(request), ident)
+    return see_other("/admin")
