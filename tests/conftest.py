@@ -7,10 +7,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.migrate import upgrade
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with the lowest costs: the same algorithm, without 64 MiB per login."""
+    from podium.services import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    accounts._dummy_hash_sync.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -166,6 +166,22 @@ def test_commands_refuse_an_unmigrated_database(
     assert "podium db upgrade" in capsys.readouterr().err
 
 
+def test_a_wrong_database_url_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", f"sqlite:///{tmp_path}/missing/podium.db")
+    assert main(["db", "upgrade"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["event", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not exist" in err
+    assert main(["serve"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    monkeypatch.setenv("PODIUM_SECURE_COOKIES", "maybe")
+    assert main(["event", "list"]) == 2
+    assert capsys.readouterr().err.startswith("podium: error: PODIUM_SECURE_COOKIES: ")
+
+
 def test_demo_creates_its_data_once_and_prints_the_links(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -78,7 +78,18 @@ async def running(settings: Settings) -> AsyncIterator[Runtime]:
         await rt.stop()
 
 
+def check_sqlite_folder(url: str) -> None:
+    """SQLite creates its file, not the folder: say so before the driver fails obscurely."""
+    from podium.store.engine import is_sqlite
+
+    path = url.split(":///", 1)[1] if is_sqlite(url) and ":///" in url else ""
+    if path and path != ":memory:" and not Path(path).parent.is_dir():
+        raise UserError(f"database {url}: the folder {Path(path).parent} does not exist")
+
+
 def with_runtime(settings: Settings, action: Callable[[Runtime], Awaitable[Any]]) -> Any:
+    check_sqlite_folder(settings.database_url)
+
     async def run() -> Any:
         async with running(settings) as rt:
             return await action(rt)
@@ -119,11 +130,16 @@ def read_password(given: str | None) -> str:
 # --- db ---------------------------------------------------------------------------------
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
+def upgrade_database(url: str) -> None:
     from podium.store.migrate import upgrade
 
-    url = Settings().database_url
+    check_sqlite_folder(url)
     upgrade(url)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = Settings().database_url
+    upgrade_database(url)
     print(f"Database at {url} is up to date.")
     return 0
 
@@ -317,6 +333,7 @@ def run_server(
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_for(args.host, args.port)
+    check_sqlite_folder(settings.database_url)
     asyncio.run(check_migrated(settings))
     return run_server(settings, args.host, args.port)
 
@@ -327,10 +344,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from podium.demo.run import print_demo, simulation
     from podium.demo.seed import ensure_demo
-    from podium.store.migrate import upgrade
 
     settings = settings_for(args.host, args.port)
-    upgrade(settings.database_url)
+    upgrade_database(settings.database_url)
     info = with_runtime(settings, ensure_demo)
     print_demo(settings.base_url, info)
     if args.no_serve:
@@ -342,6 +358,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # --- arguments --------------------------------------------------------------------------
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1 expected, not {text!r}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -363,7 +389,7 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="create the demo event and serve it (one-command start)")
     server_options(demo)
     demo.add_argument(
-        "--simulate", type=int, default=0, metavar="N", help="N simulated participants vote"
+        "--simulate", type=positive, default=0, metavar="N", help="N simulated participants vote"
     )
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
     demo.set_defaults(func=cmd_demo)
@@ -402,6 +428,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
@@ -411,6 +440,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc))
     except OSError as exc:
         return fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+    except (ArgumentError, OperationalError) as exc:  # PODIUM_DATABASE_URL is wrong or down
+        first_line = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return fail(f"database {Settings().database_url}: {first_line}")
+    except ValidationError as exc:  # a PODIUM_* variable that cannot be read
+        error = exc.errors()[0]
+        name = "PODIUM_" + str(error["loc"][0]).upper() if error["loc"] else "settings"
+        return fail(f"{name}: {error['msg']}")
     except KeyboardInterrupt:
         return 130
 

@@ -71,7 +71,10 @@ async def test_authenticate_accepts_only_the_right_password(runtime: Runtime) ->
     assert await accounts.authenticate(runtime, "bert@example.org", PASSWORD) is None
 
 
-async def test_an_old_weaker_hash_is_replaced_at_the_next_login(runtime: Runtime) -> None:
+async def test_an_old_weaker_hash_is_replaced_at_the_next_login(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher())  # the production costs
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
     async with runtime.sessions() as session, session.begin():
         session.add(User(email="alt@example.org", password_hash=weak, role="organiser"))

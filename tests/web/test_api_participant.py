@@ -65,7 +65,7 @@ def test_join_shows_results_and_my_answer_when_shown_on_devices(
 
 
 @pytest.mark.parametrize(
-    ("code", "error"), [("99999999", "unknown_event"), ("abc", "bad_join_code")]
+    ("code", "error"), [("99999999", "unknown_code"), ("abc", "bad_join_code")]
 )
 def test_join_with_an_unknown_code(harness: Harness, demo: Demo, code: str, error: str) -> None:
     assert_error(harness.client.get(f"{API}/join/{code}"), 404, error)
@@ -129,7 +129,7 @@ def test_bad_answers_are_4xx_and_store_nothing(harness: Harness, demo: Demo) -> 
     assert vote(harness, code, demo.top3, [a], reused).status_code == 200
     stored = answer_count(harness)
     cases = [
-        (vote(harness, "99999999", demo.top3, [a]), 404, "unknown_event"),
+        (vote(harness, "99999999", demo.top3, [a]), 404, "unknown_code"),
         (vote(harness, code, demo.scale, 3), 409, "voting_closed"),
         (vote(harness, code, demo.top3, [a, b, c, d]), 422, "too_many_choices"),
         (vote(harness, code, demo.top3, [yes]), 422, "unknown_option"),

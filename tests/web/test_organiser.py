@@ -178,6 +178,8 @@ def test_edit_series_and_event(admin: Admin) -> None:
     first = admin.new_series("Reihe A")
     second = admin.new_series("Reihe B")
     event_id = admin.new_event("Termin", series_id=str(first))
+    preset = admin.get(f"/admin/events/new?series={second}").text
+    assert f'<option value="{second}" selected>Reihe B</option>' in preset
     form = admin.get(f"/admin/series/{first}/edit").text
     assert 'value="Reihe A"' in form
     assert admin.post(f"/admin/series/{first}/edit", {"title": "Reihe A2"}).status_code == 303
@@ -324,7 +326,7 @@ def test_bad_event_fields_keep_what_was_typed(admin: Admin) -> None:
     cases = {
         "starts_at": ("nächsten Dienstag", "Please enter a date and time"),
         "language": ("fr", "Please choose one of these languages: de, en."),
-        "series_id": ("99", "This series does not exist."),
+        "series_id": ("9" * 30, "This series does not exist."),
         "format": ("x" * 201, "The format may have at most 200 characters."),
     }
     for name, (value, text) in cases.items():
@@ -334,7 +336,12 @@ def test_bad_event_fields_keep_what_was_typed(admin: Admin) -> None:
         assert text in response.text, name
         assert 'value="Mein Termin"' in response.text
         assert 'aria-invalid="true"' in control(response.text, f"event-{name}"), name
+    unknown = admin.post("/admin/events/new", {"title": "T", "language": "de", "series_id": "99"})
+    assert "This series does not exist." in unknown.text
     assert admin.post("/admin/events/new", {}).status_code == 422  # every field missing
+    # Berlin midnight of year 1 has no UTC time: a message, not a crash.
+    too_early = admin.post("/admin/events/new", {"title": "Alt", "starts_at": "0001-01-01T00:30"})
+    assert too_early.status_code == 422
     assert event_titles(admin.h) == []
 
 
@@ -343,6 +350,8 @@ def test_malformed_or_unknown_ids_are_404(admin: Admin) -> None:
         "/admin/events/abc",
         "/admin/events/1e3/edit",
         "/admin/events/99999999999999999999999",
+        "/admin/events/2147483648",  # beyond a PostgreSQL integer
+        "/admin/events/0",
         "/admin/events/12",
         "/admin/series/-1/edit",
         "/admin/questions/x/edit",
@@ -372,3 +381,30 @@ def test_a_wrong_csrf_token_is_403_and_changes_nothing(admin: Admin) -> None:
     assert client.post(f"/admin/events/{event_id}/delete").status_code == 403  # no token at all
     assert series_titles(admin.h) == []
     assert event_titles(admin.h) == ["Bleibt"]
+
+
+def test_every_page_renders_in_german_too(admin: Admin) -> None:
+    series_id = admin.new_series("Reihe")
+    event_id = admin.new_event("Termin", series_id=str(series_id), starts_at="2021-02-02T10:00")
+    admin.post(f"/admin/events/{event_id}/questions", {"kind": "words", "title": "Worte"})
+    (question_id,) = [q.id for q in admin.h.run(catalog.get_event, admin.h.rt, event_id).questions]
+    admin.h.client.cookies.set("podium_lang", "de")
+    for path in (
+        "/admin",
+        "/admin/series/new",
+        f"/admin/series/{series_id}/edit",
+        f"/admin/series/{series_id}/delete",
+        "/admin/events/new",
+        f"/admin/events/{event_id}",
+        f"/admin/events/{event_id}/edit",
+        f"/admin/events/{event_id}/delete",
+        f"/admin/questions/{question_id}/edit",
+        f"/admin/questions/{question_id}/delete",
+        "/admin/import",
+    ):
+        page = admin.get(path)
+        assert page.status_code == 200, path
+        assert '<html lang="de">' in page.text
+    failed = admin.post("/admin/series/new", {"title": ""})
+    assert failed.status_code == 422
+    assert 'role="alert"' in failed.text

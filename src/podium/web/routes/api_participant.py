@@ -28,7 +28,7 @@ async def _event(request: Request, code: str) -> LiveEvent:
         raise NotFound("bad_join_code")
     event = await runtime(request).live.by_code(normalised)
     if event is None:
-        raise NotFound("unknown_event")
+        raise NotFound("unknown_code")
     return event
 
 

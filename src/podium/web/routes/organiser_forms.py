@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends
 from markupsafe import Markup
 from starlette.responses import RedirectResponse
 
+from podium.domain.codes import parse_id as parse_row_id
 from podium.domain.errors import NotFound, RuleViolation
 from podium.services.catalog_common import as_utc
 from podium.web import i18n
@@ -23,7 +24,6 @@ from podium.web.messages import message
 # the clock on their wall, whatever the server's zone is.
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> shows and sends
-MAX_ID_DIGITS = 18  # below 2**63: a longer number would overflow the database's integer
 
 
 class BadRequest(RuleViolation):
@@ -42,20 +42,22 @@ def see_other(url: str) -> RedirectResponse:
 
 
 def parse_id(raw: str) -> int:
-    """An id from a URL: anything but a plain number is a page that does not exist."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
-        return int(raw)
-    raise NotFound("not_found")
+    """An id from a URL: anything but a number the database can hold is a page that
+    does not exist, answered before any query runs."""
+    ident = parse_row_id(raw)
+    if ident is None:
+        raise NotFound("not_found")
+    return ident
 
 
 def parse_series_choice(raw: str) -> int | None:
     """The series select of the event form: empty means "no series"."""
-    raw = raw.strip()
-    if not raw:
+    if not raw.strip():
         return None
-    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
-        return int(raw)
-    raise RuleViolation("unknown_series")
+    ident = parse_row_id(raw)
+    if ident is None:
+        raise RuleViolation("unknown_series")
+    return ident
 
 
 def parse_direction(raw: str) -> int:

@@ -40,14 +40,14 @@ async def join(request: Request) -> Response:
     if code is None:
         return render(request, "start.html", 400, code=typed, error=message("bad_join_code"))
     if await runtime(request).live.by_code(code) is None:
-        return render(request, "start.html", 404, code=typed, error=message("unknown_event"))
+        return render(request, "start.html", 404, code=typed, error=message("unknown_code"))
     return RedirectResponse(f"/p/{code}", status_code=303)
 
 
 async def _event(request: Request, code: str) -> LiveEvent:
     event = await runtime(request).live.by_code(code)
     if event is None:
-        raise NotFound("unknown_event")
+        raise NotFound("unknown_code")
     return event
 
 

@@ -4,6 +4,7 @@ const live = document.getElementById("live");
 const controls = document.getElementById("controls");
 const results = document.getElementById("results");
 let refreshing = null;
+let countsDue = null;
 
 async function refreshControls() {
   // Controls carry this session's CSRF token, so they are fetched, not broadcast.
@@ -27,7 +28,7 @@ controls.addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = form.querySelector("button");
   if (button) button.disabled = true;
-  const response = await fetch(form.action, {
+  const response = await fetch(form.getAttribute("action"), {
     method: "POST",
     body: new FormData(form),
     headers: { Accept: "application/json" },
@@ -46,5 +47,7 @@ connect(live.dataset.stream, {
   },
   results(data) {
     setHTML(results, data.html);
+    // Answer counts in the question list: refreshed now and then, not on every vote.
+    if (!countsDue) countsDue = setTimeout(() => { countsDue = null; refreshControls(); }, 2000);
   },
 });

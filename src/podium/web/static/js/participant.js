@@ -128,7 +128,7 @@ async function submit(form, submitter) {
     return;
   }
   remember(body.question_id, data.value);
-  markOwnAnswer(form, true);
+  markOwnAnswer(form, form.dataset.allowChange !== "false");
   status.textContent = data.message;
   const sendButton = form.querySelector("button.primary");
   if (sendButton && sendButton.dataset.change) sendButton.textContent = sendButton.dataset.change;
