@@ -4,6 +4,7 @@ once as a real process."""
 from __future__ import annotations
 
 import asyncio
+import getpass
 import io
 import shutil
 import subprocess
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from podium import cli
 from podium.cli import main
+from podium.cli.server import run_server
 from podium.demo.run import simulation
 from podium.demo.seed import DemoInfo, ensure_demo, event_documents
 from podium.services.accounts import authenticate
@@ -97,7 +98,7 @@ def test_password_is_asked_twice_on_a_terminal(
 
     answers = iter([PASSWORD, "something else", PASSWORD, PASSWORD])
     monkeypatch.setattr(sys, "stdin", Terminal())
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(answers))
     assert main(["user", "create", "orga@example.org"]) == 2
     assert "passwords differ" in capsys.readouterr().err
     assert main(["user", "create", "orga@example.org"]) == 0
@@ -216,7 +217,7 @@ def test_demo_serves_and_lets_a_simulated_audience_vote(
         raise Done
 
     with pytest.raises(Done):
-        cli.run_server(Settings(), "127.0.0.1", 0, then_stop, access_log=False)
+        run_server(Settings(), "127.0.0.1", 0, then_stop, access_log=False)
     out = capsys.readouterr().out
     assert "Serving on http://127.0.0.1:" in out
     assert "Simulation: " in out and " 0 errors" in out

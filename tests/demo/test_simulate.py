@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from podium.app import create_app
 from podium.demo import simulate as sim
+from podium.demo.plan import Poll, plan, planned_percentages
 from podium.demo.seed import (
     ORGANISER_EMAIL,
     ORGANISER_PASSWORD,
@@ -24,7 +25,7 @@ from podium.demo.seed import (
     open_polls,
     seed_data,
 )
-from podium.demo.simulate import Poll, plan, planned_percentages, polls_of, simulate
+from podium.demo.simulate import polls_of, simulate
 from podium.domain.tally import ChoiceResult, WordsResult
 from podium.services.catalog import get_event
 from podium.services.runtime import Runtime

@@ -61,9 +61,7 @@ def expect_bar(screen: Page, label: str, percent: str, count: int) -> None:
 
 def expect_row(page: Page, label: str, percent: str, count: int) -> None:
     """A bar in the compact chart (console, phones, results page): one row per option."""
-    row = page.locator("#results li.bar-row").filter(
-        has=page.locator(".bar-label", has_text=label)
-    )
+    row = page.locator("#results li.bar-row").filter(has=page.locator(".bar-label", has_text=label))
     expect(row.locator(".bar-value strong")).to_have_text(percent)
     expect(row.locator(".bar-value .count")).to_have_text(f"({count})")
 

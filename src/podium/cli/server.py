@@ -1,0 +1,139 @@
+"""`podium serve` and `podium demo`: run the web server, refusing clearly what would
+stop it (an un-migrated database, a taken port)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from podium.cli.common import (
+    UserError,
+    check_sqlite_folder,
+    local_base_url,
+    settings_for,
+    with_runtime,
+)
+from podium.cli.database import upgrade_database
+from podium.services.runtime import Runtime
+from podium.settings import Settings
+
+OnStarted = Callable[[Runtime, str], Awaitable[None]]
+
+
+async def check_migrated(settings: Settings) -> None:
+    """The app's own start-up check, before uvicorn: a clean message, no traceback."""
+    from podium.store.engine import make_engine
+    from podium.store.migrate import ensure_migrated
+
+    engine = make_engine(settings.database_url)
+    try:
+        await ensure_migrated(engine, settings.database_url)
+    finally:
+        await engine.dispose()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound here so that a taken port is a one-line error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
+async def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    on_started: OnStarted | None = None,
+    access_log: bool = False,
+) -> None:
+    """Serve the app until stopped; once it answers, run `on_started(runtime, url)`."""
+    import uvicorn
+
+    from podium.app import create_app
+
+    sock = listen(host, port)
+    url = local_base_url(host, sock.getsockname()[1])
+    app = create_app(settings)
+    config = uvicorn.Config(app, access_log=access_log, proxy_headers=False, log_level="info")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        if await wait_until_answering(server, task, url):
+            print(f"Serving on {url} (press Ctrl+C to stop).", flush=True)
+            if on_started is not None:
+                await on_started(app.state.runtime, url)
+        await task
+    finally:
+        if not task.done():
+            server.should_exit = True
+            await task
+        sock.close()
+
+
+async def wait_until_answering(
+    server: Any, task: asyncio.Task[None], url: str, timeout: float = 30.0
+) -> bool:
+    """Wait until the server has started and answers; False if it stopped instead."""
+    import httpx
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while not task.done():
+            if loop.time() > deadline:
+                raise UserError(f"the server did not answer at {url}")
+            if server.started:
+                try:
+                    await client.get(f"{url}/")
+                    return True
+                except httpx.TransportError:
+                    pass
+            await asyncio.sleep(0.02)
+    return False
+
+
+def run_server(
+    settings: Settings,
+    host: str,
+    port: int,
+    on_started: OnStarted | None = None,
+    access_log: bool = False,
+) -> int:
+    try:
+        asyncio.run(serve(settings, host, port, on_started, access_log))
+    except SystemExit as exc:  # uvicorn's way of saying start-up failed; it logged why
+        if exc.code not in (None, 0):
+            raise UserError("the server could not start (see the message above)") from None
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = settings_for(args.host, args.port)
+    check_sqlite_folder(settings.database_url)
+    asyncio.run(check_migrated(settings))
+    return run_server(settings, args.host, args.port, access_log=args.access_log)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from podium.demo.run import print_demo, simulation
+    from podium.demo.seed import ensure_demo
+
+    settings = settings_for(args.host, args.port)
+    upgrade_database(settings.database_url)
+    info = with_runtime(settings, ensure_demo)
+    print_demo(settings.base_url, info)
+    if args.no_serve:
+        return 0
+    on_started = None
+    if args.simulate:
+        on_started = simulation(info.event_id, info.join_code, args.simulate)
+    return run_server(settings, args.host, args.port, on_started, access_log=args.access_log)

@@ -1,0 +1,41 @@
+"""`podium user`: organiser and moderator accounts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from podium.cli.common import UserError, with_runtime
+from podium.settings import Settings
+
+
+def read_password(given: str | None) -> str:
+    if given is not None:
+        return given
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != first:
+            raise UserError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from podium.services.accounts import create_user
+
+    password = read_password(args.password)
+    user = with_runtime(
+        Settings(), lambda rt: create_user(rt, args.email, password, args.name, args.role)
+    )
+    print(f"Created {user.role} {user.email} (id {user.id}).")
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    from podium.services.accounts import set_password
+
+    password = read_password(args.password)
+    with_runtime(Settings(), lambda rt: set_password(rt, args.email, password))
+    print(f"Password of {args.email.strip().lower()} changed.")
+    return 0
