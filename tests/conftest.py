@@ -38,7 +38,6 @@ def settings(tmp_path: Path, migrated_template: Path) -> Settings:
     return Settings(
         database_url=f"sqlite:///{db}",
         secret_key="test-secret-key-that-is-long-enough",
-        outbox_dir=tmp_path / "outbox",
         screen_tick=0.05,
         device_tick=0.2,
     )

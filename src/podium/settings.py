@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,9 +15,6 @@ class Settings(BaseSettings):
         "sqlite:///podium.db",
         description="SQLite file (default) or postgresql://user@host/db",
     )
-    redis_url: str = Field(
-        "", description="redis://host:6379/0 to share live updates between processes"
-    )
     secret_key: str = Field(
         default_factory=lambda: secrets.token_urlsafe(32),
         description="signs session cookies; set it, or sessions end with every restart",
@@ -26,10 +22,6 @@ class Settings(BaseSettings):
     base_url: str = Field(
         "http://127.0.0.1:8000", description="public address, used in links and QR codes"
     )
-    outbox_dir: Path = Field(
-        Path("outbox"), description="where mail is written when no SMTP is set"
-    )
-    smtp_url: str = Field("", description="smtp://user:password@host:587 to send mail")
     default_language: str = Field("de", description="language when the browser states none we have")
     secure_cookies: bool = Field(False, description="mark cookies Secure (set behind HTTPS)")
     screen_tick: float = Field(

@@ -156,6 +156,8 @@ def test_presenter_and_three_participants_go_through_the_event(
     expect_bar(screen, "Zugang", "0 %", 0)
     # The moderator's own live chart follows too.
     expect_row(console, "Homeoffice", "100 %", 3)
+    # ... and, a moment later, the answer count in the console's question list.
+    expect(console.locator(f"li#q{demo.top3} .q-n")).to_contain_text("3")
     shot(screen, "presenter-results-1280.png")
     shot(console, "moderator-console.png")
     screen.set_viewport_size(SCREEN_1080)

@@ -24,7 +24,7 @@ from podium.services.catalog_common import (
     unique_slug,
 )
 from podium.services.runtime import Runtime
-from podium.store.tables import Event, Question, Series
+from podium.store.tables import Event, EventModerator, Question, Series
 
 # In list order: dated events by date, then those without a date.
 EVENT_ORDER = (Event.starts_at.is_(None), Event.starts_at, Event.position, Event.id)
@@ -147,13 +147,15 @@ async def delete_event(rt: Runtime, event_id: int) -> None:
     await rt.structure_changed(event_id)
 
 
-async def list_events(rt: Runtime) -> list[Event]:
-    async with rt.sessions() as session:
-        return list(
-            await session.scalars(
-                select(Event).order_by(*EVENT_ORDER).options(selectinload(Event.series))
-            )
+async def list_events(rt: Runtime, moderator_id: int | None = None) -> list[Event]:
+    """All events, or only those assigned to one moderator's account."""
+    query = select(Event).order_by(*EVENT_ORDER).options(selectinload(Event.series))
+    if moderator_id is not None:
+        query = query.join(EventModerator, EventModerator.event_id == Event.id).where(
+            EventModerator.user_id == moderator_id
         )
+    async with rt.sessions() as session:
+        return list(await session.scalars(query))
 
 
 async def get_event(rt: Runtime, ref: str | int) -> Event:

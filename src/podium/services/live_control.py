@@ -3,7 +3,7 @@ show or hide results on the screen and on participants' devices."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from podium.domain.errors import NotFound
 from podium.services.runtime import Runtime
@@ -58,9 +58,18 @@ async def set_flags(
 
 
 async def go_live(rt: Runtime, event_id: int, question_id: int) -> None:
-    """The usual step: make a question current and open its voting, in one go."""
+    """The usual step: make a question current and open its voting, in one go.
+    Voting on the question shown before closes, so that participants' devices,
+    which follow the current question, never leave a poll open behind them."""
     await _question_of(rt, event_id, question_id)
     async with rt.sessions.begin() as session:
+        previous = await session.scalar(
+            select(Event.current_question_id).where(Event.id == event_id)
+        )
+        if previous is not None and previous != question_id:
+            await session.execute(
+                update(Question).where(Question.id == previous).values(voting_open=False)
+            )
         await session.execute(
             update(Event).where(Event.id == event_id).values(current_question_id=question_id)
         )

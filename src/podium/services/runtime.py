@@ -20,7 +20,8 @@ class Runtime:
         self.settings = settings
         self.engine: AsyncEngine = make_engine(settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
-        self.hub: Hub = hub or _hub_for(settings)
+        # One process: the in-memory hub. Several processes share a Redis hub (scale-out).
+        self.hub: Hub = hub or MemoryHub()
         self.live = LiveCache(self.sessions)
         self.writer = AnswerWriter(self.engine, self._publish_answers)
         # participant token hash -> row id: a vote needs no lookup after the first
@@ -49,9 +50,3 @@ class Runtime:
 
     async def structure_changed(self, event_id: int) -> None:
         await self.hub.publish({"type": "structure", "event_id": event_id})
-
-
-def _hub_for(settings: Settings) -> Hub:
-    if settings.redis_url:
-        raise NotImplementedError("the Redis hub arrives with the scale-out issue")
-    return MemoryHub()

@@ -9,8 +9,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from podium.domain.codes import MAX_ID
+from podium.services.accounts import get_user
 from podium.services.runtime import Runtime
 from podium.store.tables import User
+from podium.web import i18n
 from podium.web.security import csrf_token
 
 # A row id in a path: out of range is a 4xx before any query runs.
@@ -40,7 +42,22 @@ async def current_user(request: Request) -> User | None:
     user = None
     user_id = request.session.get("user_id")
     if isinstance(user_id, int):
-        async with runtime(request).sessions() as session:
-            user = await session.get(User, user_id)
+        user = await get_user(runtime(request), user_id)
     request.state.user = user
     return user
+
+
+def use_event_language(request: Request, event_language: str, shared: bool = False) -> str:
+    """The language of an event's page. A shared screen speaks the event's language,
+    whoever's browser shows it; a participant's own choice or browser comes first."""
+    if shared:
+        lang = event_language if event_language in i18n.LANGUAGES else request.state.lang
+    else:
+        lang = i18n.negotiate(
+            request.headers.get("accept-language"),
+            request.cookies.get(i18n.LANG_COOKIE),
+            event_language,
+        )
+    request.state.lang = lang
+    i18n.current_lang.set(lang)
+    return lang

@@ -50,7 +50,8 @@ MESSAGES: dict[str, str] = {
     "unknown_kind": N_("Unknown question type."),
     "unknown_series": N_("This series does not exist."),
     "question_has_answers": N_(
-        "This question already has answers: its type and options can no longer be removed."
+        "This question already has answers: its type and scale can no longer be changed"
+        " and its options can no longer be removed."
     ),
     "email_taken": N_("An account with this e-mail address already exists."),
     "bad_email": N_("Please enter a valid e-mail address."),

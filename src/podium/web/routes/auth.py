@@ -43,6 +43,8 @@ async def login(request: Request) -> Response:
         return render(
             request, "login.html", 400, next=target, error=message("bad_login"), email=email
         )
+    if user.role != "organiser" and target.startswith("/admin"):
+        target = "/moderate"  # moderators run events; the organiser pages are not theirs
     csrf = request.session.get("csrf")
     request.session.clear()  # a fresh session on login: no fixation
     request.session["user_id"] = user.id

@@ -9,9 +9,9 @@ from podium.domain.codes import parse_id
 from podium.domain.errors import NotFound
 from podium.live.fanout import DEVICE, MODERATOR
 from podium.live.sse import stream
-from podium.services import live_control
+from podium.services import catalog_events, live_control
 from podium.services.live_cache import LiveEvent
-from podium.web.auth import checked_form, require_moderator
+from podium.web.auth import checked_form, require_moderator, require_user
 from podium.web.deps import RowId, render, runtime
 from podium.web.frames import render_results
 from podium.web.routes.participant import SSE_HEADERS
@@ -40,6 +40,17 @@ def _context(request: Request, event: LiveEvent) -> dict[str, object]:
         + f"/present/{event.presenter_token}",
         **join_context(request, event),
     }
+
+
+@router.get("/moderate")
+async def my_events(request: Request) -> Response:
+    """Where a moderator lands after logging in: the events they may run."""
+    user = await require_user(request)
+    rt = runtime(request)
+    events = await catalog_events.list_events(
+        rt, moderator_id=None if user.role == "organiser" else user.id
+    )
+    return render(request, "moderator/index.html", events=events)
 
 
 @router.get("/moderate/{event_id}")

@@ -168,8 +168,7 @@ async def confirm_delete_event(request: Request, event_id: str) -> Response:
         "organiser/confirm_delete.html",
         heading=_("Delete the event “%(title)s”?", title=event.title),
         consequences=_(
-            "Its questions and every answer given to them are deleted too. "
-            "This cannot be undone; export the results first if you need them."
+            "Its questions and every answer given to them are deleted too. This cannot be undone."
         ),
         action=f"/admin/events/{event.id}/delete",
         button=_("Delete event"),

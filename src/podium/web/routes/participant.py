@@ -15,7 +15,7 @@ from podium.live.fanout import DEVICE
 from podium.live.sse import stream
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
-from podium.web.deps import render, runtime
+from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
 from podium.web.frames import render_results, results_visible
 from podium.web.i18n import gettext as _
@@ -48,6 +48,7 @@ async def _event(request: Request, code: str) -> LiveEvent:
     event = await runtime(request).live.by_code(code)
     if event is None:
         raise NotFound("unknown_code")
+    use_event_language(request, event.language)
     return event
 
 

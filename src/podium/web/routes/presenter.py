@@ -12,7 +12,7 @@ from podium.domain.errors import NotFound
 from podium.live.fanout import SCREEN
 from podium.live.sse import stream
 from podium.services.live_cache import LiveEvent
-from podium.web.deps import render, runtime
+from podium.web.deps import render, runtime, use_event_language
 from podium.web.frames import render_results, results_visible
 from podium.web.routes.participant import SSE_HEADERS
 
@@ -47,6 +47,7 @@ async def _event(request: Request, token: str) -> LiveEvent:
 @router.get("/present/{token}")
 async def screen(request: Request, token: str) -> Response:
     event = await _event(request, token)
+    use_event_language(request, event.language, shared=True)
     question = event.current
     results_html = None
     if question is not None and results_visible(question, SCREEN):
@@ -68,8 +69,9 @@ async def screen(request: Request, token: str) -> Response:
 @router.get("/present/{token}/stream")
 async def screen_stream(request: Request, token: str) -> Response:
     event = await _event(request, token)
+    lang = use_event_language(request, event.language, shared=True)
     fanout = request.app.state.fanout
-    subscriber = fanout.subscribe(event.id, SCREEN, request.state.lang)
+    subscriber = fanout.subscribe(event.id, SCREEN, lang)
     return StreamingResponse(
         stream(fanout, subscriber, runtime(request).settings.heartbeat),
         media_type="text/event-stream",
