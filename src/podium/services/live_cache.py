@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -90,26 +91,19 @@ class LiveCache:
         return self._events[event_id]
 
     async def by_code(self, join_code: str) -> LiveEvent | None:
-        if join_code not in self._by_code:
-            async with self._sessions() as session:
-                event_id = await session.scalar(
-                    select(Event.id).where(Event.join_code == join_code)
-                )
-            if event_id is None:
-                return None
-            return await self.get(event_id)
-        return await self.get(self._by_code[join_code])
+        return await self._by(self._by_code, Event.join_code, join_code)
 
     async def by_presenter_token(self, token: str) -> LiveEvent | None:
-        if token not in self._by_token:
+        return await self._by(self._by_token, Event.presenter_token, token)
+
+    async def _by(self, index: dict[str, int], column: Any, value: str) -> LiveEvent | None:
+        event_id = index.get(value)
+        if event_id is None:
             async with self._sessions() as session:
-                event_id = await session.scalar(
-                    select(Event.id).where(Event.presenter_token == token)
-                )
+                event_id = await session.scalar(select(Event.id).where(column == value))
             if event_id is None:
                 return None
-            return await self.get(event_id)
-        return await self.get(self._by_token[token])
+        return await self.get(event_id)
 
     async def on_message(self, message: Message) -> None:
         kind = message.get("type")
