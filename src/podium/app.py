@@ -16,7 +16,16 @@ from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.web import errors
 from podium.web.frames import Frames
-from podium.web.routes import api, auth, moderator, organiser, participant, presenter, results
+from podium.web.routes import (
+    api,
+    auth,
+    moderator,
+    ops,
+    organiser,
+    participant,
+    presenter,
+    results,
+)
 from podium.web.security import SecurityMiddleware
 from podium.web.templating import TEMPLATES, make_templates
 
@@ -64,6 +73,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(SecurityMiddleware, default_language=settings.default_language)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, participant, presenter, moderator, organiser, results, api):
+    for module in (auth, participant, presenter, moderator, organiser, results, api, ops):
         app.include_router(module.router)
     return app

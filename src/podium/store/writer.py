@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from podium.store.stats import Histogram
 from podium.store.tables import Answer
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class AnswerWriter:
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.rows = 0
+        self.commit_latency = Histogram()  # seconds from a batch's start to its commit
 
     async def start(self) -> None:
         if self._task is None:
@@ -122,6 +125,7 @@ class AnswerWriter:
                         item.future.set_exception(exc)
 
     async def _write_batch(self, batch: list[_Pending]) -> None:
+        started = time.perf_counter()
         try:
             results, committed = await self._commit(batch)
         except IntegrityError:
@@ -132,6 +136,7 @@ class AnswerWriter:
                 one_result, one_committed = await self._commit_one_retrying(item)
                 results += one_result
                 committed += one_committed
+        self.commit_latency.observe(time.perf_counter() - started)
         self.batches += 1
         self.rows += len(committed)
         if committed:
