@@ -129,6 +129,7 @@ async function submit(form, submitter) {
   }
   remember(body.question_id, data.value);
   markOwnAnswer(form, form.dataset.allowChange !== "false");
+  status.classList.remove("info");
   status.textContent = data.message;
   const sendButton = form.querySelector("button.primary");
   if (sendButton && sendButton.dataset.change) sendButton.textContent = sendButton.dataset.change;
@@ -170,9 +171,10 @@ connect(live.dataset.stream, {
         prepare();
       }
       if (questionChanged) {
-        status.textContent = "";
-        const title = panel.querySelector(".question-title, h2");
-        if (title) title.setAttribute("tabindex", "-1");
+        // Announced politely through the status region; focus stays where it is.
+        const title = panel.querySelector(".question-title");
+        status.classList.add("info");
+        status.textContent = title ? `${live.dataset.newQuestion}: ${title.textContent}` : "";
       }
     }
     shown = { question_id: data.question_id, voting_open: data.voting_open };
