@@ -162,3 +162,14 @@ def test_answer_once_when_changing_is_not_allowed(harness: Harness, demo: Demo) 
     assert second.json()["error"] == "already_answered"
     page = harness.client.get(f"/p/{demo.event.join_code}")
     assert "disabled" in page.text
+
+
+def test_participants_get_no_session_cookie(harness: Harness, demo: Demo) -> None:
+    """Anonymous means anonymous: only the random participant token, nothing else."""
+    open_question(harness, demo, demo.top3)
+    harness.client.cookies.clear()
+    page = harness.client.get(f"/p/{demo.event.join_code}")
+    assert set(page.cookies.keys()) == {"podium_p"}
+    vote = vote_json(harness, demo, demo.top3, [demo.option_ids[demo.top3][0]])
+    assert vote.status_code == 200
+    assert "podium_session" not in vote.cookies

@@ -27,9 +27,23 @@ def templates(request: Request) -> Jinja2Templates:
     return request.app.state.templates  # type: ignore[no-any-return]
 
 
+class LazyCsrfToken:
+    """Made only when a page has a form that needs it: a participant's page then
+    creates no session cookie, and their answers carry none to verify."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self._request)
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("user", getattr(request.state, "user", None))
-    context["csrf_token"] = csrf_token(request)
+    context["csrf_token"] = LazyCsrfToken(request)
     context["lang"] = request.state.lang
     context["base_url"] = runtime(request).settings.base_url.rstrip("/")
     return templates(request).TemplateResponse(request, name, context, status_code=status_code)
