@@ -57,6 +57,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        # No OpenTelemetry: nothing leaves the server, and the vote path saves its cost.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = rt
     app.state.settings = settings

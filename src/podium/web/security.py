@@ -103,9 +103,10 @@ def participant_token(request: Request) -> str | None:
 def ensure_participant_cookie(request: Request, response: Response, secure: bool) -> str:
     """The participant's anonymous token: read it, or give a new one (192 random bits)."""
     token = participant_token(request)
-    if token is None:
-        token = getattr(request.state, "new_participant_token", None) or new_token()
-        request.state.new_participant_token = token
+    if token is not None:
+        return token  # already set: no Set-Cookie on every answer (it costs on the vote path)
+    token = getattr(request.state, "new_participant_token", None) or new_token()
+    request.state.new_participant_token = token
     response.set_cookie(
         PARTICIPANT_COOKIE,
         token,
