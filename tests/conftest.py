@@ -1,17 +1,68 @@
-"""Shared fixtures: every test gets its own migrated SQLite database."""
+"""Shared fixtures: every test that uses `settings` runs once per store backend
+(`[sqlite]`, `[postgresql]`), each time against a fresh migrated database of its own.
+
+SQLite: a file copied from one migrated per session. PostgreSQL: `CREATE DATABASE ...
+TEMPLATE` of one database migrated per session, dropped after the test. PostgreSQL
+must be running (PODIUM_TEST_POSTGRES_URL, default the local server's `test`
+database, which serves only as the maintenance connection): a missing server is a
+failure, never a skip.
+
+SQLite only: tests marked `sqlite_only` (`pytestmark = pytest.mark.sqlite_only` in
+a module) and browser tests (marker `browser`): those test the product, not the store.
+PostgreSQL only: tests marked `postgresql_only` (its settings, its pool).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
 import shutil
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any, TypeVar
 
+import asyncpg
 import pytest
 from argon2 import PasswordHasher, profiles
+from sqlalchemy.engine import make_url
 
 from podium.services.runtime import Runtime
 from podium.settings import Settings
-from podium.store.migrate import upgrade
+from podium.store.migrate import upgrade, upgrade_in_thread
+
+BACKENDS = ("sqlite", "postgresql")
+PG_ADMIN_URL = os.environ.get(
+    "PODIUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+T = TypeVar("T")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: run on SQLite only (tests of the product, not of the store)"
+    )
+    config.addinivalue_line("markers", "postgresql_only: run on PostgreSQL only")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that needs a database (`backend`, through `settings`) runs on both."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker
+    backends: tuple[str, ...] = BACKENDS
+    if marked("sqlite_only") or marked("browser"):
+        backends = ("sqlite",)
+    elif marked("postgresql_only"):
+        backends = ("postgresql",)
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)
@@ -23,20 +74,224 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     accounts._dummy_hash_sync.cache_clear()
 
 
+# --- SQLite -----------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database migrated once per test run; each test copies it (fast, isolated)."""
+    """One SQLite database migrated once per test run; each test copies it (fast, isolated)."""
     path = tmp_path_factory.mktemp("template") / "podium.db"
     upgrade(f"sqlite:///{path}")
     return path
 
 
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+def pg_url(database: str) -> str:
+    """The URL of a database on the test server."""
+    return make_url(PG_ADMIN_URL).set(database=database).render_as_string(hide_password=False)
+
+
+class PgAdmin:
+    """Creates and drops the tests' databases over the maintenance database.
+
+    asyncpg on an event loop of its own, in a thread: tests call it from synchronous
+    fixtures whether or not their own loop runs. Creating a database costs a few
+    hundred ms of fsyncs, so databases of the template are made ahead, while earlier
+    tests run; drops are not waited for either.
+    """
+
+    AHEAD = 6  # databases kept ready
+    MAKERS = 2  # connections that create them
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pg-admin", daemon=True)
+        self._thread.start()
+        self._pending: list[Future[None]] = []
+        self._makers: list[asyncio.Task[None]] = []
+        try:
+            self._conn: asyncpg.Connection = self._call(asyncpg.connect(url, timeout=5))
+        except BaseException:
+            self._stop_loop()
+            raise
+        self._ready: asyncio.Queue[str] = asyncio.Queue()
+        self._failed: list[BaseException] = []
+
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def create(self, name: str, template: str = "template0") -> None:
+        self._call(self._conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+    # -- databases made ahead from one template --
+
+    def start_making(self, template: str) -> None:
+        async def start() -> None:
+            slots = asyncio.Semaphore(self.AHEAD)
+            self._slots = slots
+            for _ in range(self.MAKERS):
+                conn = await asyncpg.connect(self._url, timeout=5)
+                self._makers.append(asyncio.create_task(self._make(conn, template, slots)))
+
+        self._call(start())
+
+    async def _make(
+        self, conn: asyncpg.Connection, template: str, slots: asyncio.Semaphore
+    ) -> None:
+        try:
+            while True:
+                await slots.acquire()
+                name = f"podium_t_{os.getpid()}_{secrets.token_hex(6)}"
+                await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                self._ready.put_nowait(name)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:  # handed to the test that waits for a database
+            self._failed.append(exc)
+            self._ready.put_nowait("")
+        finally:
+            await conn.close()
+
+    def take(self) -> str:
+        """A fresh database of the template given to `start_making`; drop it when done."""
+
+        async def take() -> str:
+            name = await self._ready.get()
+            if not name:
+                raise self._failed[0]
+            self._slots.release()
+            return name
+
+        return self._call(take())
+
+    def stop_making(self) -> None:
+        async def stop() -> None:
+            for task in self._makers:
+                task.cancel()
+            await asyncio.gather(*self._makers, return_exceptions=True)
+            while not self._ready.empty():
+                name = self._ready.get_nowait()
+                if name:
+                    await self._drop(name)
+
+        self._call(stop())
+
+    # -- dropping --
+
+    async def _drop(self, name: str) -> None:
+        conn = await asyncpg.connect(self._url, timeout=5)
+        try:
+            # Connections a test left open (a server thread, an engine not disposed).
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = $1 AND pid <> pg_backend_pid()",
+                name,
+            )
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        finally:
+            await conn.close()
+
+    def drop(self, name: str, wait: bool = True) -> None:
+        future = asyncio.run_coroutine_threadsafe(self._drop(name), self._loop)
+        if wait:
+            future.result(120)
+        else:
+            self._pending.append(future)
+
+    def close(self) -> None:
+        errors: list[BaseException] = []
+        for future in self._pending:
+            try:
+                future.result(120)
+            except Exception as exc:  # reported after the loop is stopped
+                errors.append(exc)
+        self._call(self._conn.close())
+        self._stop_loop()
+        if errors:
+            raise errors[0]
+
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[PgAdmin]:
+    try:
+        admin = PgAdmin(PG_ADMIN_URL)
+    except (OSError, asyncpg.PostgresError) as exc:
+        shown = make_url(PG_ADMIN_URL).render_as_string(hide_password=True)
+        pytest.fail(
+            f"PostgreSQL is needed for the [postgresql] tests and is not reachable at "
+            f"{shown}: {exc}. Start it (.ci/run does) or set PODIUM_TEST_POSTGRES_URL.",
+            pytrace=False,
+        )
+    try:
+        yield admin
+    finally:
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin: PgAdmin) -> Iterator[str]:
+    """One PostgreSQL database migrated once per run: the template of every test's database."""
+    name = f"podium_tpl_{os.getpid()}"
+    pg_admin.drop(name)  # a run that was killed before it could clean up
+    pg_admin.create(name)
+    try:
+        upgrade_in_thread(pg_url(name))
+        pg_admin.start_making(name)
+        yield name
+    finally:
+        pg_admin.stop_making()
+        pg_admin.drop(name)
+
+
+# --- the database of one test -----------------------------------------------------------
+
+
 @pytest.fixture
-def settings(tmp_path: Path, migrated_template: Path) -> Settings:
-    db = tmp_path / "podium.db"
-    shutil.copy(migrated_template, db)
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated database of the test's backend."""
+    if backend == "sqlite":
+        db = tmp_path / "podium.db"
+        shutil.copy(request.getfixturevalue("migrated_template"), db)
+        yield f"sqlite:///{db}"
+        return
+    admin: PgAdmin = request.getfixturevalue("pg_admin")
+    request.getfixturevalue("pg_template")
+    name = admin.take()
+    try:
+        yield pg_url(name)
+    finally:
+        admin.drop(name, wait=False)
+
+
+@pytest.fixture
+def empty_database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A fresh database of the test's backend with nothing in it, not even migrations."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    admin: PgAdmin = request.getfixturevalue("pg_admin")
+    name = f"podium_t_{os.getpid()}_{secrets.token_hex(6)}"
+    admin.create(name)
+    try:
+        yield pg_url(name)
+    finally:
+        admin.drop(name, wait=False)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{db}",
+        database_url=database_url,
         secret_key="test-secret-key-that-is-long-enough",
         screen_tick=0.05,
         device_tick=0.2,

@@ -15,6 +15,14 @@ class Settings(BaseSettings):
         "sqlite:///podium.db",
         description="SQLite file (default) or postgresql://user@host/db",
     )
+    redis_url: str = Field(
+        "",
+        description="redis://host:6379/0 to share live updates between several processes; "
+        "empty: one process, in-process broadcast",
+    )
+    redis_channel: str = Field(
+        "podium", description="Redis pub/sub channel; processes of one installation share it"
+    )
     secret_key: str = Field(
         default_factory=lambda: secrets.token_urlsafe(32),
         description="signs session cookies; set it, or sessions end with every restart",
@@ -29,3 +37,6 @@ class Settings(BaseSettings):
     )
     device_tick: float = Field(1.0, description="seconds between result frames to participants")
     heartbeat: float = Field(20.0, description="seconds between SSE heartbeat comments")
+    metrics_token: str = Field(
+        "", description="Bearer token that lets other hosts read /metrics; empty: only this host"
+    )

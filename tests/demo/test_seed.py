@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from podium.demo.seed import (
@@ -20,6 +21,8 @@ from podium.services.catalog_common import as_utc
 from podium.services.event_io import export_event
 from podium.services.runtime import Runtime
 from podium.store.tables import Event, Question, QuestionOption, Series, User
+
+pytestmark = pytest.mark.sqlite_only  # the demo tests the product, not the store
 
 SERIES = "Qualitätsarbeit im SGB II – Chancen im Wandel nutzen"
 INWARD = (

@@ -32,6 +32,8 @@ from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.tables import Answer
 
+pytestmark = pytest.mark.sqlite_only  # the demo tests the product, not the store
+
 ARTICLE = {
     "Organisation von Homeoffice": 24,
     "Führung und Zusammenarbeit auf Distanz": 22,

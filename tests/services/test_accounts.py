@@ -47,6 +47,7 @@ async def test_an_email_can_have_only_one_account_whatever_its_case(runtime: Run
         ("anna@example", PASSWORD, "organiser", "bad_email", {}),
         ("an na@example.org", PASSWORD, "organiser", "bad_email", {}),
         ("a" * 250 + "@x.de", PASSWORD, "organiser", "bad_email", {}),
+        ("an\x00na@example.org", PASSWORD, "organiser", "bad_email", {}),
         ("anna@example.org", "kurz", "organiser", "password_too_short", {"min": 10}),
         ("anna@example.org", "123456789", "organiser", "password_too_short", {"min": 10}),
         ("anna@example.org", PASSWORD, "admin", "bad_role", {"allowed": "organiser, moderator"}),
@@ -60,6 +61,20 @@ async def test_bad_account_input_is_refused(
         await accounts.create_user(runtime, email, password, role=role)
     assert (caught.value.code, caught.value.params) == (code, params)
     assert await snapshot(runtime) == before
+
+
+async def test_an_address_with_a_nul_character_finds_nobody(runtime: Runtime) -> None:
+    """PostgreSQL refuses U+0000 even in a query's parameter; no stored address has it."""
+    event = await catalog.create_event(runtime, "Podium")
+    await accounts.create_user(runtime, "anna@example.org", PASSWORD, "Anna")
+    nul = "anna@example.org\x00"
+    assert await accounts.authenticate(runtime, nul, PASSWORD) is None
+    assert await accounts.get_user_by_email(runtime, nul) is None
+    with pytest.raises(NotFound):
+        await accounts.assign_moderator(runtime, event.id, nul)
+    with pytest.raises(RuleViolation) as caught:
+        await accounts.create_user(runtime, "bert@example.org", PASSWORD, "Be\x00rt")
+    assert caught.value.code == "control_characters"
 
 
 async def test_authenticate_accepts_only_the_right_password(runtime: Runtime) -> None:

@@ -98,6 +98,9 @@ async def test_update_series_changes_text_but_keeps_the_published_slug(runtime: 
         ("   ", "", "empty_title"),
         ("x" * 301, "", "title_too_long"),
         ("Reihe", "x" * 10_001, "description_too_long"),
+        # PostgreSQL cannot store U+0000 in text; SQLite could: refused on both alike.
+        ("Rei\x00he", "", "control_characters"),
+        ("Reihe", "Be\x00schreibung", "control_characters"),
     ],
 )
 async def test_bad_series_input_is_refused_and_nothing_changes(
@@ -196,6 +199,9 @@ async def test_events_of_the_same_title_differ_in_slug_code_and_token(runtime: R
         ({"starts_at": "2021-02-02"}, "bad_starts_at"),
         ({"language": "fr"}, "bad_language"),
         ({"format": "x" * 201}, "format_too_long"),
+        ({"title": "Po\x00dium"}, "control_characters"),
+        ({"description": "\x00"}, "control_characters"),
+        ({"format": "Online\x00"}, "control_characters"),
     ],
 )
 async def test_bad_event_input_is_refused_and_nothing_changes(
@@ -366,6 +372,9 @@ async def test_options_are_dropped_for_kinds_without_options(runtime: Runtime) -
         (QuestionInput("scale", "T", [], {"scale_min": 5, "scale_max": 1}), "bad_scale"),
         (QuestionInput("words", "T", [], {"max_words": 11}), "bad_max_words"),
         (QuestionInput("text", "T", [], {"max_length": 0}), "bad_max_length"),
+        (QuestionInput("single", "T\x00", ["a", "b"], {}), "control_characters"),
+        (QuestionInput("single", "T", ["a", "b\x00"], {}), "control_characters"),
+        (QuestionInput("scale", "T", [], {"min_label": "gar\x00nicht"}), "control_characters"),
     ],
 )
 async def test_bad_question_input_is_refused_and_nothing_changes(

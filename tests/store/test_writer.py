@@ -5,24 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
-from podium.services.participation import participant_id
+from podium.services.participation import token_hash
 from podium.services.runtime import Runtime
 from podium.store.engine import make_engine
-from podium.store.tables import Answer
-from podium.store.writer import AnswerWrite, Outcome
+from podium.store.tables import Answer, Participant
+from podium.store.writer import AnswerWrite, AnswerWriter, Committed, Outcome
 
 
 async def setup(rt: Runtime, participants: int = 1) -> tuple[int, int, list[int]]:
     event = await create_event(rt, "Writer test")
     question = await add_question(rt, event.id, QuestionInput("scale", "Wie?", [], {}))
-    pids = [await participant_id(rt, event.id, f"token-{i:040d}") for i in range(participants)]
+    async with rt.sessions.begin() as session:  # in one transaction: hundreds are quick
+        rows = [
+            Participant(event_id=event.id, token_hash=token_hash(event.id, f"token-{i:040d}"))
+            for i in range(participants)
+        ]
+        session.add_all(rows)
+        await session.flush()
+        pids = [row.id for row in rows]
     return event.id, question.id, pids
 
 
@@ -110,6 +118,7 @@ async def test_the_database_enforces_the_invariants(runtime: Runtime) -> None:
             await conn.execute(insert(Answer), [{**row, "answer_id": "a" * 10, "superseded": True}])
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: tests/store/test_engine.py
 async def test_sqlite_runs_in_wal_with_full_sync(runtime: Runtime) -> None:
     async with runtime.engine.connect() as conn:
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
@@ -131,3 +140,109 @@ async def test_tallies_follow_the_committed_rows(runtime: Runtime) -> None:
     rebuilt = await runtime.live.get(event_id)
     assert rebuilt is not None
     assert [s.count for s in rebuilt.tallies[question_id].result().steps] == [1, 0, 0, 0, 9]
+
+
+async def test_committed_changes_name_their_rows(runtime: Runtime) -> None:
+    """Each change carries the id of its new row and of the row it replaced, also
+    when both were written in the same batch: the live cache needs them to tell
+    which changes a snapshot of the table already holds."""
+    event_id, question_id, (p1, p2) = await setup(runtime, 2)
+    heard: list[Committed] = []
+
+    async def capture(committed: list[Committed]) -> None:
+        heard.extend(committed)
+
+    writer = AnswerWriter(runtime.engine, capture)
+    await writer.start()
+    try:
+        await writer.submit(write(question_id, p1, 2), event_id)
+        await asyncio.gather(  # one batch: p1 changes, p2 answers twice
+            writer.submit(write(question_id, p1, 3), event_id),
+            writer.submit(write(question_id, p2, 4), event_id),
+            writer.submit(write(question_id, p2, 5), event_id),
+        )
+    finally:
+        await writer.stop()
+    async with runtime.sessions() as session:
+        stored = {
+            r.id: (r.participant_id, r.value)
+            for r in (await session.execute(select(Answer).order_by(Answer.id))).scalars()
+        }
+    assert [(stored[c.row_id], c.new) for c in heard] == [
+        ((p1, 2), 2),
+        ((p1, 3), 3),
+        ((p2, 4), 4),
+        ((p2, 5), 5),
+    ]
+    first, change, p2_first, p2_change = heard
+    assert first.old_row_id is None and p2_first.old_row_id is None
+    assert (change.old_row_id, change.old) == (first.row_id, 2)
+    assert (p2_change.old_row_id, p2_change.old) == (p2_first.row_id, 4)  # within the batch
+
+
+async def test_two_processes_writing_the_same_participants_at_once(runtime: Runtime) -> None:
+    """Two writers (as in two processes) take answers of the same participants at
+    once: retries of the same answer id and changes collide in the database, are
+    tried again, and every participant ends with exactly one current answer."""
+    event_id, question_id, pids = await setup(runtime, 40)
+    other = AnswerWriter(runtime.engine, runtime._publish_answers)
+    await other.start()
+    try:
+        writes = []
+        for n, pid in enumerate(pids):
+            first = write(question_id, pid, 1 + n % 5)
+            writes.append((runtime.writer, first))
+            if n % 2:  # the same answer id retried on the other process
+                writes.append((other, first))
+            else:  # a change on the other process
+                writes.append((other, write(question_id, pid, 5 - n % 5)))
+        results = await asyncio.gather(*(w.submit(a, event_id) for w, a in writes))
+    finally:
+        await other.stop()
+    outcomes = [r.outcome for r in results]
+    assert outcomes.count(Outcome.REPEATED) == 20
+    assert outcomes.count(Outcome.CREATED) == 40 and outcomes.count(Outcome.CHANGED) == 20
+    current = [r for r in await rows(runtime) if not r[2]]
+    assert sorted(pid for pid, _value, _superseded in current) == sorted(pids)
+
+
+async def test_a_deadlocked_batch_is_tried_again(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL ends a deadlock by rolling one transaction back: try it again."""
+    event_id, question_id, (pid,) = await setup(runtime)
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    commit = runtime.writer._commit
+    calls = 0
+
+    async def deadlocked_once(batch: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise DBAPIError("INSERT INTO answers", {}, Deadlock())
+        return await commit(batch)
+
+    monkeypatch.setattr(runtime.writer, "_commit", deadlocked_once)
+    result = await runtime.writer.submit(write(question_id, pid, 3), event_id)
+    assert result.outcome is Outcome.CREATED
+    assert runtime.writer.conflicts == 1
+
+
+async def test_an_answer_that_cannot_be_stored_fails_alone(runtime: Runtime) -> None:
+    """One answer of a batch breaks a constraint (its participant is gone): it fails,
+    the others are stored, acknowledged and counted."""
+    event_id, question_id, pids = await setup(runtime, 3)
+    live = await runtime.live.get(event_id)
+    assert live is not None
+    results = await asyncio.gather(
+        *(runtime.writer.submit(write(question_id, pid, 2), event_id) for pid in pids),
+        runtime.writer.submit(write(question_id, 999_999, 2), event_id),
+        return_exceptions=True,
+    )
+    assert [getattr(r, "outcome", None) for r in results[:3]] == [Outcome.CREATED] * 3
+    assert isinstance(results[3], IntegrityError)
+    assert len(await rows(runtime)) == 3
+    assert live.tallies[question_id].respondents == 3

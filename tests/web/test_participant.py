@@ -59,6 +59,15 @@ def test_unknown_or_malformed_code_says_so_in_german(harness: Harness, demo: Dem
     assert junk.status_code == 400
 
 
+def test_a_nul_character_in_a_code_or_token_is_a_404(harness: Harness, demo: Demo) -> None:
+    """PostgreSQL refuses U+0000 even in a query: such a link finds nothing, on every backend."""
+    code, token = demo.event.join_code, demo.event.presenter_token
+    for path in (f"/p/{code}%00", f"/p/{code}%00/stream", f"/present/{token}%00"):
+        assert harness.client.get(path).status_code == 404, path
+    answer = {"question_id": demo.single, "answer_id": str(uuid.uuid4()), "value": 1}
+    assert harness.client.post(f"/p/{code}%00/answer", json=answer).status_code == 404
+
+
 def test_vote_without_javascript_then_see_it_received(harness: Harness, demo: Demo) -> None:
     open_question(harness, demo, demo.top3)
     code = demo.event.join_code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from podium.cli.bench import add_bench_command
 from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
 from podium.cli.server import cmd_demo, cmd_serve
@@ -82,4 +83,6 @@ def parser() -> argparse.ArgumentParser:
     imp = event.add_parser("import", help="create an event from a YAML file")
     imp.add_argument("file", metavar="FILE", help="YAML file, or - for stdin")
     imp.set_defaults(func=cmd_event_import)
+
+    add_bench_command(sub, positive)
     return p

@@ -10,8 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.domain.errors import NotFound, RuleViolation
+from podium.services.catalog_common import check_storable
 from podium.services.runtime import Runtime
 from podium.store.tables import Event, EventModerator, User
 
@@ -32,9 +34,18 @@ def normalise_email(email: str) -> str:
 
 def check_email(email: str) -> str:
     email = normalise_email(email)
-    if len(email) > MAX_EMAIL or not _EMAIL.match(email):
+    if len(email) > MAX_EMAIL or not _EMAIL.match(email) or "\x00" in email:
         raise RuleViolation("bad_email")
     return email
+
+
+async def _by_email(session: AsyncSession, email: str) -> User | None:
+    """The account with this address. U+0000 is in no stored address, and PostgreSQL
+    refuses it even in a query: such an address finds nobody, on every backend."""
+    email = normalise_email(email)
+    if "\x00" in email:
+        return None
+    return await session.scalar(select(User).where(User.email == email))
 
 
 def check_password(password: str) -> str:
@@ -50,7 +61,7 @@ async def create_user(
 ) -> User:
     email = check_email(email)
     check_password(password)
-    name = " ".join((name or "").split())
+    name = check_storable(" ".join((name or "").split()))
     if len(name) > MAX_NAME:
         raise RuleViolation("name_too_long", max=MAX_NAME)
     if role not in ROLES:
@@ -74,7 +85,7 @@ async def authenticate(rt: Runtime, email: str, password: str) -> User | None:
     An unknown email costs as much time as a wrong password, so that response times
     do not tell which addresses have accounts."""
     async with rt.sessions() as session:
-        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        user = await _by_email(session, email)
     if user is None:
         await _verify(await _dummy_hash(), password or "")
         return None
@@ -97,7 +108,7 @@ async def get_user(rt: Runtime, user_id: int) -> User | None:
 
 async def get_user_by_email(rt: Runtime, email: str) -> User | None:
     async with rt.sessions() as session:
-        return await session.scalar(select(User).where(User.email == normalise_email(email)))
+        return await _by_email(session, email)
 
 
 async def list_users(rt: Runtime) -> list[User]:
@@ -109,7 +120,7 @@ async def set_password(rt: Runtime, email: str, password: str) -> None:
     check_password(password)
     password_hash = await _hash(password)
     async with rt.sessions() as session, session.begin():
-        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        user = await _by_email(session, email)
         if user is None:
             raise NotFound("unknown_user")
         user.password_hash = password_hash
@@ -136,7 +147,7 @@ async def assign_moderator(rt: Runtime, event_id: int, email: str) -> None:
     async with rt.sessions() as session, session.begin():
         if not await session.scalar(select(exists().where(Event.id == event_id))):
             raise NotFound("unknown_event")
-        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        user = await _by_email(session, email)
         if user is None:
             raise NotFound("unknown_user")
         if await session.get(EventModerator, (event_id, user.id)) is None:
@@ -145,7 +156,7 @@ async def assign_moderator(rt: Runtime, event_id: int, email: str) -> None:
 
 async def unassign_moderator(rt: Runtime, event_id: int, email: str) -> None:
     async with rt.sessions() as session, session.begin():
-        user = await session.scalar(select(User).where(User.email == normalise_email(email)))
+        user = await _by_email(session, email)
         if user is None:
             raise NotFound("unknown_user")
         await session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.domain.codes import slugify
 from podium.domain.errors import RuleViolation
+from podium.domain.questions import check_title
 
 T = TypeVar("T")
 
@@ -23,15 +24,28 @@ LANGUAGES = ("de", "en")
 CONFLICT_ATTEMPTS = 5
 
 
+def check_storable(text: str) -> str:
+    """U+0000 cannot be stored in PostgreSQL's text (SQLite takes it): refused on
+    every backend alike, as a rule, before it reaches the database."""
+    if "\x00" in text:
+        raise RuleViolation("control_characters")
+    return text
+
+
+def check_stored_title(title: str) -> str:
+    """A series', event's or question's title."""
+    return check_storable(check_title(title))
+
+
 def check_description(text: str) -> str:
-    text = (text or "").strip()
+    text = check_storable((text or "").strip())
     if len(text) > MAX_DESCRIPTION:
         raise RuleViolation("description_too_long", max=MAX_DESCRIPTION)
     return text
 
 
 def check_format(text: str) -> str:
-    text = " ".join((text or "").split())
+    text = check_storable(" ".join((text or "").split()))
     if len(text) > MAX_FORMAT:
         raise RuleViolation("format_too_long", max=MAX_FORMAT)
     return text

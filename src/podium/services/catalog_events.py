@@ -12,12 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from podium.domain.codes import new_join_code, new_token, parse_id
 from podium.domain.errors import NotFound, RuleViolation
-from podium.domain.questions import check_title
 from podium.services.catalog_common import (
     check_description,
     check_format,
     check_language,
     check_starts_at,
+    check_stored_title,
     renumber,
     reordered,
     retrying,
@@ -52,7 +52,7 @@ class EventFields:
         language: str,
     ) -> EventFields:
         return cls(
-            title=check_title(title),
+            title=check_stored_title(title),
             series_id=series_id,
             description=check_description(description),
             format=check_format(format),

@@ -11,8 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from podium.domain.errors import NotAllowed, NotFound, RuleViolation
-from podium.domain.questions import MAX_OPTION_LABEL, Kind, PercentBase, check_spec, check_title
-from podium.services.catalog_common import renumber, reordered
+from podium.domain.questions import MAX_OPTION_LABEL, Kind, PercentBase, check_spec
+from podium.services.catalog_common import (
+    check_storable,
+    check_stored_title,
+    renumber,
+    reordered,
+)
 from podium.services.runtime import Runtime
 from podium.services.specs import SETTING_KEYS, settings_of, spec_from
 from podium.store.tables import Answer, Event, Question, QuestionOption
@@ -43,7 +48,7 @@ class CheckedQuestion:
 
 def check_question(data: QuestionInput) -> CheckedQuestion:
     """The question as it will be stored, or the first rule it breaks."""
-    title = check_title(data.title)
+    title = check_stored_title(data.title)
     try:
         kind = Kind(str(data.kind).strip().lower())
     except ValueError:
@@ -192,7 +197,7 @@ async def _questions_of(session: AsyncSession, event_id: int) -> list[Question]:
 def _label(raw: Any) -> str:
     if not isinstance(raw, str):
         raise RuleViolation("bad_option")
-    return " ".join(raw.split())
+    return check_storable(" ".join(raw.split()))
 
 
 def _settings(raw: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +215,7 @@ def _settings(raw: dict[str, Any]) -> dict[str, Any]:
         elif name in LABEL_SETTINGS:
             if not isinstance(value, str):
                 raise RuleViolation("bad_setting", name=name)
-            label = " ".join(value.split())
+            label = check_storable(" ".join(value.split()))
             if len(label) > MAX_OPTION_LABEL:
                 raise RuleViolation("scale_label_too_long", max=MAX_OPTION_LABEL)
             settings[name] = label

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from podium.domain.errors import NotFound
-from podium.domain.questions import check_title
 from podium.services.catalog_common import (
     check_description,
+    check_stored_title,
     renumber,
     reordered,
     retrying,
@@ -21,7 +21,7 @@ from podium.store.tables import Event, Series
 
 async def insert_series(session: AsyncSession, title: str, description: str = "") -> Series:
     """Add a checked series at the end of the list, inside the caller's transaction."""
-    title = check_title(title)
+    title = check_stored_title(title)
     description = check_description(description)
     last = await session.scalar(select(func.max(Series.position)))
     series = Series(
@@ -63,7 +63,7 @@ async def get_series(rt: Runtime, series_id: int) -> Series:
 
 async def update_series(rt: Runtime, series_id: int, title: str, description: str) -> Series:
     """Change title and description; the slug stays, so that published links keep working."""
-    title = check_title(title)
+    title = check_stored_title(title)
     description = check_description(description)
     async with rt.sessions() as session, session.begin():
         series = await load_series(session, series_id)

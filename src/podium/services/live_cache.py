@@ -1,7 +1,36 @@
 """What every live view needs, in memory: each running event's questions, live
 state and tallies. The tallies are a cache of the stored answers: built from the
 rows when an event is loaded, then moved by the committed changes the hub
-delivers, never read-incremented-written back."""
+delivers, never read-incremented-written back.
+
+Exact tallies while other processes commit (the reasoning the code relies on):
+
+1. A load reads every answer row of a question, superseded or not, in one SELECT.
+   One statement reads a consistent state (PostgreSQL: the statement's snapshot
+   under READ COMMITTED; SQLite: the WAL read snapshot): it sees every transaction
+   committed before it and nothing of the others. The tally counts the current
+   rows; `CountedRows.known` keeps the ids of all rows read.
+2. A change is published only after its transaction committed. A change heard
+   before a load starts is therefore in the load's snapshot and may be ignored;
+   changes heard while a load runs are kept and applied after it.
+3. A transaction's rows are all in a snapshot or none are, so a change whose new
+   row is `known` was read by the snapshot, with its supersede: skip it. PostgreSQL
+   takes ids from a sequence before commit, so ids do not follow commit order (row
+   105 may commit before row 104); no "highest id read" watermark can decide this,
+   the set of ids read can.
+4. Otherwise the change counts its new row and removes the row it replaced. That
+   old row was committed before the change's transaction read it as current, and it
+   is superseded in the same transaction that inserts the new row. Only one
+   committed transaction ever supersedes a row: another that read it as current too
+   collides with the unique index of current answers and is retried after
+   rereading. So when the new row is not in the snapshot, the old row is either
+   in it and current there (remove it), or not in it at all: then its own change
+   is applied as well, before or after this one, since two processes' publishes
+   may reach the hub in either order. A change that replaces a row not yet known
+   marks it `cancelled`, and that row's own change, arriving later, adds nothing.
+Hence tally == current rows, whatever the interleaving of loads and changes, and a
+change heard twice counts once.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +77,7 @@ class LiveEvent:
     questions: dict[int, LiveQuestion]
     order: list[int]
     tallies: dict[int, Tally] = field(default_factory=dict)
+    rows: dict[int, CountedRows] = field(default_factory=dict)  # per question, with tallies
 
     @property
     def current(self) -> LiveQuestion | None:
@@ -60,6 +90,34 @@ class LiveEvent:
 
 
 Watcher = Callable[[str, int, int | None], None]  # (what, event_id, question_id)
+# A committed change as heard: (question_id, old value, new value, row id, old row id)
+Change = tuple[int, Any, Any, int, int | None]
+
+
+@dataclass
+class CountedRows:
+    """Which stored rows of a question its tally reflects (see the module's docstring)."""
+
+    known: set[int] = field(default_factory=set)  # every row read or heard of
+    cancelled: set[int] = field(default_factory=set)  # replaced before their own change came
+
+    def apply(
+        self, tally: Tally, old: Any | None, new: Any, row_id: int, old_row_id: int | None
+    ) -> bool:
+        """Count one committed change; False when the tally already holds it."""
+        if row_id in self.known:
+            return False
+        self.known.add(row_id)
+        if old_row_id is not None:
+            if old_row_id in self.known:
+                tally.remove(old)
+            else:
+                self.cancelled.add(old_row_id)
+        if row_id in self.cancelled:
+            self.cancelled.discard(row_id)
+        else:
+            tally.add(new)
+        return True
 
 
 class LiveCache:
@@ -69,6 +127,8 @@ class LiveCache:
         self._by_code: dict[str, int] = {}
         self._by_token: dict[str, int] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        # event id -> changes heard while the event (re)loads; present while a load runs
+        self._pending: dict[int, list[Change]] = {}
         self._watchers: list[Watcher] = []
 
     def watch(self, watcher: Watcher) -> None:
@@ -81,14 +141,10 @@ class LiveCache:
     async def get(self, event_id: int) -> LiveEvent | None:
         if event_id in self._events:
             return self._events[event_id]
-        lock = self._locks.setdefault(event_id, asyncio.Lock())
-        async with lock:
+        async with self._lock(event_id):
             if event_id not in self._events:
-                live = await self._load(event_id)
-                if live is None:
-                    return None
-                self._remember(live)
-        return self._events[event_id]
+                await self._reload(event_id, keep=None)
+        return self._events.get(event_id)
 
     async def by_code(self, join_code: str) -> LiveEvent | None:
         return await self._by(self._by_code, Event.join_code, join_code)
@@ -108,21 +164,44 @@ class LiveCache:
     async def on_message(self, message: Message) -> None:
         kind = message.get("type")
         if kind == "answers":
-            for event_id, question_id, old, new in message["items"]:
-                live = self._events.get(event_id)
-                tally = live.tallies.get(question_id) if live else None
-                if tally is not None:
-                    tally.replace(old, new)
-                    self._tell("results", event_id, question_id)
+            self._hear_answers(message["items"])
         elif kind in ("state", "structure"):
             event_id = message["event_id"]
-            if event_id in self._events:
-                await self._refresh(event_id, rebuild=kind == "structure")
+            # An event still loading may have read the state before this change: reload too.
+            if event_id in self._events or event_id in self._pending:
+                await self._refresh(event_id, keep_tallies=True)
             self._tell("state", event_id, None)
+        elif kind == "resync":
+            # Messages may have been lost: every tally is rebuilt from the stored rows.
+            for event_id in sorted(set(self._events) | set(self._pending)):
+                await self._refresh(event_id, keep_tallies=False)
+                self._tell("state", event_id, None)
+
+    def _hear_answers(self, items: list[list[Any]]) -> None:
+        changed: set[tuple[int, int]] = set()
+        for event_id, question_id, old, new, row_id, old_row_id in items:
+            change: Change = (question_id, old, new, row_id, old_row_id)
+            pending = self._pending.get(event_id)
+            if pending is not None:
+                pending.append(change)
+                continue
+            live = self._events.get(event_id)
+            if live is not None and _apply(live, change):
+                changed.add((event_id, question_id))
+        for event_id, question_id in sorted(changed):
+            self._tell("results", event_id, question_id)
+
+    def _apply_heard(self, live: LiveEvent, changes: list[Change]) -> None:
+        changed = {change[0] for change in changes if _apply(live, change)}
+        for question_id in sorted(changed):
+            self._tell("results", live.id, question_id)
 
     def _tell(self, what: str, event_id: int, question_id: int | None) -> None:
         for watcher in self._watchers:
             watcher(what, event_id, question_id)
+
+    def _lock(self, event_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(event_id, asyncio.Lock())
 
     def _remember(self, live: LiveEvent) -> None:
         self._events[live.id] = live
@@ -135,15 +214,30 @@ class LiveCache:
             self._by_code.pop(live.join_code, None)
             self._by_token.pop(live.presenter_token, None)
 
-    async def _refresh(self, event_id: int, rebuild: bool) -> None:
-        """Reload the event's state; keep tallies of questions whose spec did not change."""
-        lock = self._locks.setdefault(event_id, asyncio.Lock())
-        async with lock:
-            old = self._events.get(event_id)
-            fresh = await self._load(event_id, keep=None if old is None else old)
-            self._forget(event_id)
-            if fresh is not None:
-                self._remember(fresh)
+    async def _refresh(self, event_id: int, keep_tallies: bool) -> None:
+        """Reload the event's state; with `keep_tallies`, keep the tallies of
+        questions whose spec did not change (they are exact already)."""
+        async with self._lock(event_id):
+            await self._reload(event_id, self._events.get(event_id) if keep_tallies else None)
+
+    async def _reload(self, event_id: int, keep: LiveEvent | None) -> None:
+        """(Re)load an event; the caller holds its lock, so one load runs at a time."""
+        # From here on changes are kept, not applied: the snapshot below may or may
+        # not hold them, and only after it can `CountedRows` tell which.
+        self._pending[event_id] = []
+        try:
+            fresh = await self._load(event_id, keep)
+        except BaseException:
+            current = self._events.get(event_id)
+            heard = self._pending.pop(event_id)
+            if current is not None:
+                self._apply_heard(current, heard)
+            raise
+        heard = self._pending.pop(event_id)
+        self._forget(event_id)
+        if fresh is not None:
+            self._remember(fresh)
+            self._apply_heard(fresh, heard)
 
     async def _load(self, event_id: int, keep: LiveEvent | None = None) -> LiveEvent | None:
         async with self._sessions() as session:
@@ -156,16 +250,24 @@ class LiveCache:
                 return None
             questions = {q.id: _live_question(q) for q in event.questions}
             tallies: dict[int, Tally] = {}
+            rows: dict[int, CountedRows] = {}
             stale: list[int] = []
             for q in questions.values():
                 kept = keep.tallies.get(q.id) if keep else None
-                if kept is not None and kept.spec == q.spec:
+                if keep is not None and kept is not None and kept.spec == q.spec:
                     tallies[q.id] = kept
+                    rows[q.id] = keep.rows[q.id]
                 else:
                     tallies[q.id] = Tally(q.spec)
+                    rows[q.id] = CountedRows()
                     stale.append(q.id)
             if stale:
-                await _count_stored(session, stale, tallies)
+                for row_id, question_id, value, superseded in await read_answer_rows(
+                    session, stale
+                ):
+                    rows[question_id].known.add(row_id)
+                    if not superseded:
+                        tallies[question_id].add(value)
             return LiveEvent(
                 id=event.id,
                 slug=event.slug,
@@ -179,7 +281,18 @@ class LiveCache:
                 questions=questions,
                 order=[q.id for q in event.questions],
                 tallies=tallies,
+                rows=rows,
             )
+
+
+def _apply(live: LiveEvent, change: Change) -> bool:
+    question_id, old, new, row_id, old_row_id = change
+    tally = live.tallies.get(question_id)
+    rows = live.rows.get(question_id)
+    if tally is None or rows is None:
+        # A question this copy does not know yet: its "structure" reload reads the row.
+        return False
+    return rows.apply(tally, old, new, row_id, old_row_id)
 
 
 def _live_question(q: Question) -> LiveQuestion:
@@ -195,13 +308,15 @@ def _live_question(q: Question) -> LiveQuestion:
     )
 
 
-async def _count_stored(
-    session: AsyncSession, question_ids: list[int], tallies: dict[int, Tally]
-) -> None:
-    rows = await session.execute(
-        select(Answer.question_id, Answer.value)
-        .where(Answer.question_id.in_(question_ids), Answer.superseded.is_(False))
+async def read_answer_rows(
+    session: AsyncSession, question_ids: list[int]
+) -> list[tuple[int, int, Any, bool]]:
+    """Every answer row of the questions, superseded ones included (their ids tell
+    which changes this read holds): (row id, question id, value, superseded).
+    One statement, so one consistent state of the table."""
+    found = await session.execute(
+        select(Answer.id, Answer.question_id, Answer.value, Answer.superseded)
+        .where(Answer.question_id.in_(question_ids))
         .order_by(Answer.id)
     )
-    for question_id, value in rows:
-        tallies[question_id].add(value)
+    return [(r[0], r[1], r[2], r[3]) for r in found]

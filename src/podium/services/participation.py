@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.exc import IntegrityError
 
 from podium.domain.codes import is_answer_id
@@ -91,6 +91,6 @@ async def current_answer(rt: Runtime, event_id: int, token: str, question_id: in
                 Participant.event_id == event_id,
                 Participant.token_hash == digest,
                 Answer.question_id == question_id,
-                Answer.superseded.is_(False),
+                Answer.superseded == false(),
             )
         )

@@ -15,17 +15,32 @@ from podium.store.migrate import ensure_migrated
 from podium.store.writer import AnswerWriter, Committed
 
 
+def make_hub(settings: Settings) -> Hub:
+    """One process: the in-memory hub. Several processes share a Redis channel."""
+    if not settings.redis_url:
+        return MemoryHub()
+    from podium.live.redis_hub import RedisHub  # only installations with Redis need redis-py
+
+    return RedisHub(settings.redis_url, settings.redis_channel)
+
+
+def answers_message(committed: list[Committed]) -> Message:
+    """The hub message of committed answer changes (format: live/hub.py)."""
+    items = [[c.event_id, c.question_id, c.old, c.new, c.row_id, c.old_row_id] for c in committed]
+    return {"type": "answers", "items": items}
+
+
 class Runtime:
     def __init__(self, settings: Settings, hub: Hub | None = None) -> None:
         self.settings = settings
         self.engine: AsyncEngine = make_engine(settings.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
-        # One process: the in-memory hub. Several processes share a Redis hub (scale-out).
-        self.hub: Hub = hub or MemoryHub()
+        self.hub: Hub = hub or make_hub(settings)
         self.live = LiveCache(self.sessions)
         self.writer = AnswerWriter(self.engine, self._publish_answers)
         # participant token hash -> row id: a vote needs no lookup after the first
         self.participants: dict[str, int] = {}
+        # Tallies move only by hub messages, this process's own included: one code path.
         self.hub.add_listener(self.live.on_message)
 
     async def start(self) -> None:
@@ -42,8 +57,7 @@ class Runtime:
         await self.hub.publish(message)
 
     async def _publish_answers(self, committed: list[Committed]) -> None:
-        items = [[c.event_id, c.question_id, c.old, c.new] for c in committed]
-        await self.hub.publish({"type": "answers", "items": items})
+        await self.hub.publish(answers_message(committed))
 
     async def state_changed(self, event_id: int) -> None:
         await self.hub.publish({"type": "state", "event_id": event_id})

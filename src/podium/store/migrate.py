@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from podium.store.engine import connected, shown_url
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -26,7 +28,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Apply migrations. Runs its own event loop: call it from synchronous code only."""
+    """Apply migrations. Runs its own event loop: call it from synchronous code only.
+    An unreachable database raises engine.DatabaseUnavailable."""
     command.upgrade(alembic_config(url), revision)
 
 
@@ -34,21 +37,31 @@ def head_revision(url: str) -> str | None:
     return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as conn:
+async def current_revision(engine: AsyncEngine, url: str | None = None) -> str | None:
+    """The database's revision (None: not migrated at all). DatabaseUnavailable when
+    it cannot be reached."""
+    async with connected(engine, url or engine.url.render_as_string()) as conn:
         return await conn.run_sync(
             lambda sync_conn: MigrationContext.configure(sync_conn).get_current_revision()
         )
 
 
 async def ensure_migrated(engine: AsyncEngine, url: str) -> None:
-    current = await current_revision(engine)
-    head = head_revision(url)
-    if current != head:
+    """Refuse to run on a database whose schema is not this code's."""
+    current = await current_revision(engine, url)
+    scripts = ScriptDirectory.from_config(alembic_config(url))
+    head = scripts.get_current_head()
+    if current == head:
+        return
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
         raise NotMigrated(
-            f"The database at {url} is not up to date (at {current or 'nothing'}, "
-            f"needs {head}). Run: podium db upgrade"
+            f"The database at {shown_url(url)} is at revision {current}, which this "
+            f"version of podium does not know (needs {head}): it was migrated by a newer one."
         )
+    raise NotMigrated(
+        f"The database at {shown_url(url)} is not up to date (at {current or 'nothing'}, "
+        f"needs {head}). Run: podium db upgrade"
+    )
 
 
 def upgrade_in_thread(url: str) -> None:

@@ -6,6 +6,11 @@ transaction that holds its answer is committed, so an acknowledged answer is
 durable. The database enforces the invariants (one row per answer id, one
 current answer per participant and question); the writer only sorts a batch so
 that a valid batch never violates them.
+
+Each committed change names the stored rows it concerns: the new row's id and the
+id of the row it superseded. A replaced answer is superseded in the same
+transaction that inserts its successor, so any consistent read of the answers
+table sees both effects or neither; the live cache builds exact tallies on that.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, false, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from podium.store.stats import Histogram
@@ -48,12 +53,19 @@ class AnswerWrite:
 
 @dataclass(frozen=True)
 class Committed:
-    """A change to the current answers, for the tallies: `old` is None for a first answer."""
+    """A change to the current answers, for the tallies: `old` is None for a first answer.
+
+    `row_id` is the id of the new row; `old_row_id` that of the row it superseded
+    (None for a first answer). Row ids let a process that reads the table while
+    changes are in flight tell which changes its read already holds.
+    """
 
     event_id: int
     question_id: int
     old: Any | None
     new: Any
+    row_id: int
+    old_row_id: int | None
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ class AnswerWriter:
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.rows = 0
+        self.conflicts = 0  # batches that collided with another process's rows
         self.commit_latency = Histogram()  # seconds from a batch's start to its commit
 
     async def start(self) -> None:
@@ -126,14 +139,22 @@ class AnswerWriter:
 
     async def _write_batch(self, batch: list[_Pending]) -> None:
         started = time.perf_counter()
+        results: list[WriteResult | Exception] = []
         try:
-            results, committed = await self._commit(batch)
-        except IntegrityError:
-            # Another process wrote a conflicting row between our read and our write:
-            # take the answers one by one, each re-reading what is stored.
-            results, committed = [], []
+            stored, committed = await self._commit_retrying(batch)
+            results += stored
+        except _Conflict:
+            # Still colliding: take the answers one by one, each re-reading what is stored.
+            committed = []
             for item in batch:
-                one_result, one_committed = await self._commit_one_retrying(item)
+                try:
+                    one_result, one_committed = await self._commit_one_retrying(item)
+                except DBAPIError as exc:
+                    # This answer cannot be stored; those committed before it are, and
+                    # their callers and the tallies must hear so.
+                    log.exception("an answer could not be stored")
+                    results.append(exc)
+                    continue
                 results += one_result
                 committed += one_committed
         self.commit_latency.observe(time.perf_counter() - started)
@@ -145,26 +166,54 @@ class AnswerWriter:
             except Exception:
                 log.exception("publishing committed answers failed")
         for item, result in zip(batch, results, strict=True):
-            if not item.future.done():
+            if item.future.done():
+                continue
+            if isinstance(result, Exception):
+                item.future.set_exception(result)
+            else:
                 item.future.set_result(result)
+
+    async def _commit_retrying(
+        self, batch: list[_Pending]
+    ) -> tuple[list[WriteResult], list[Committed]]:
+        """Another process wrote a conflicting row between our read and our write
+        (the same answer id retried there, or the participant's other answer). The
+        database made us wait for its commit, so a second try of the whole batch
+        reads that row and usually succeeds: far cheaper than one commit per answer."""
+        try:
+            return await self._attempt(batch)
+        except _Conflict:
+            self.conflicts += 1
+        return await self._attempt(batch)
 
     async def _commit_one_retrying(
         self, item: _Pending
     ) -> tuple[list[WriteResult], list[Committed]]:
         for attempt in range(3):
             try:
-                return await self._commit([item])
-            except IntegrityError:
+                return await self._attempt([item])
+            except _Conflict as conflict:
                 if attempt == 2:
-                    raise
+                    raise conflict.error from None
         raise AssertionError("unreachable")
+
+    async def _attempt(
+        self, batch: Sequence[_Pending]
+    ) -> tuple[list[WriteResult], list[Committed]]:
+        try:
+            return await self._commit(batch)
+        except DBAPIError as exc:
+            if _is_conflict(exc):
+                raise _Conflict(exc) from exc
+            raise
 
     async def _commit(self, batch: Sequence[_Pending]) -> tuple[list[WriteResult], list[Committed]]:
         async with self._engine.begin() as conn:
             by_id = await _stored_by_answer_id(conn, [p.write.answer_id for p in batch])
             current = await _current_answers(conn, batch)
             results: list[WriteResult] = []
-            committed: list[Committed] = []
+            # (request, old value, old row: its id, or the answer id of a row of this batch)
+            changes: list[tuple[_Pending, Any | None, int | str | None]] = []
             rows: list[dict[str, Any]] = []
             supersede: list[int] = []
             last_row_of: dict[tuple[int, int], dict[str, Any]] = {}
@@ -180,11 +229,14 @@ class AnswerWriter:
                 if old is not None and not w.allow_change:
                     results.append(WriteResult(Outcome.ALREADY_ANSWERED))
                     continue
+                old_row: int | str | None = None
                 if old is not None:
                     if old[0] is not None:
                         supersede.append(old[0])
+                        old_row = old[0]
                     else:  # written earlier in this batch: keep its row, as superseded
                         last_row_of[key]["superseded"] = True
+                        old_row = last_row_of[key]["answer_id"]
                 row = {
                     "answer_id": w.answer_id,
                     "question_id": w.question_id,
@@ -197,16 +249,59 @@ class AnswerWriter:
                 by_id[w.answer_id] = (w.question_id, w.participant_id, w.value)
                 current[key] = (None, w.value)
                 results.append(WriteResult(Outcome.CHANGED if old else Outcome.CREATED))
-                committed.append(
-                    Committed(item.event_id, w.question_id, old[1] if old else None, w.value)
-                )
+                changes.append((item, old[1] if old else None, old_row))
+            # Rows are locked and keys inserted in one order (row id; question and
+            # participant) in every process, so two batches that touch the same
+            # participants wait for each other instead of deadlocking.
             if supersede:
                 await conn.execute(
-                    update(Answer).where(Answer.id.in_(supersede)).values(superseded=True)
+                    update(Answer).where(Answer.id.in_(sorted(supersede))).values(superseded=True)
                 )
+            ids: dict[str, int] = {}
             if rows:
-                await conn.execute(insert(Answer), rows)
+                # executemany with RETURNING: SQLite >= 3.35 and asyncpg (insertmanyvalues)
+                rows.sort(key=lambda r: (r["question_id"], r["participant_id"]))  # stable
+                inserted = await conn.execute(
+                    insert(Answer).returning(Answer.answer_id, Answer.id), rows
+                )
+                ids = {answer_id: row_id for answer_id, row_id in inserted}
+        committed = [
+            Committed(
+                item.event_id,
+                item.write.question_id,
+                old_value,
+                item.write.value,
+                ids[item.write.answer_id],
+                ids[old_row] if isinstance(old_row, str) else old_row,
+            )
+            for item, old_value, old_row in changes
+        ]
         return results, committed
+
+
+class _Conflict(Exception):
+    """The transaction collided with another one and was rolled back: try again."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+# PostgreSQL: deadlock detected, serialization failure. Both roll the transaction
+# back and mean "try again"; a unique violation means the same once re-read.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+# SQLite (WAL): SQLITE_BUSY_SNAPSHOT, another connection wrote after our read.
+SQLITE_BUSY_SNAPSHOT = 517
+
+
+def _is_conflict(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    orig = exc.orig
+    return (
+        getattr(orig, "sqlstate", None) in RETRY_SQLSTATES
+        or getattr(orig, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT
+    )
 
 
 async def _stored_by_answer_id(
@@ -236,7 +331,7 @@ async def _current_answers(
     )
     found = await conn.execute(
         select(Answer.id, Answer.question_id, Answer.participant_id, Answer.value).where(
-            Answer.superseded.is_(False), condition
+            Answer.superseded == false(), condition
         )
     )
     return {(row[1], row[2]): (row[0], row[3]) for row in found}

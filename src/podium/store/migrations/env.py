@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from podium.store.engine import make_engine
+from podium.store.engine import connected, make_engine
 from podium.store.tables import Base
 
 config = context.config
@@ -32,11 +32,14 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_async_migrations() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
-    async with engine.connect() as connection:
-        await connection.run_sync(do_run_migrations)
-        await connection.commit()
-    await engine.dispose()
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = make_engine(url)
+    try:
+        async with connected(engine, url) as connection:
+            await connection.run_sync(do_run_migrations)
+            await connection.commit()
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():

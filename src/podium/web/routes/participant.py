@@ -45,7 +45,8 @@ async def join(request: Request) -> Response:
 
 
 async def _event(request: Request, code: str) -> LiveEvent:
-    event = await runtime(request).live.by_code(code)
+    # U+0000 is in no join code, and PostgreSQL refuses it even in a query.
+    event = None if "\x00" in code else await runtime(request).live.by_code(code)
     if event is None:
         raise NotFound("unknown_code")
     use_event_language(request, event.language)

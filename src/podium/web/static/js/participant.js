@@ -103,20 +103,22 @@ async function submit(form, submitter) {
   };
   status.textContent = "";
   form.querySelector(".error")?.remove();
+  // A network hiccup or a server restarting behind a proxy (502-504): the same
+  // answer id again, for about 15 s, so a retry never counts twice.
   let response;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 8; attempt++) {
     try {
-      response = await fetch(form.action, {
+      response = await fetch(form.getAttribute("action"), {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
         credentials: "same-origin",
       });
-      break;
+      if (![502, 503, 504].includes(response.status)) break;
     } catch {
-      // Network hiccup: the same answer id again, so a retry never counts twice.
-      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+      response = undefined;
     }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 4000)));
   }
   if (!response) {
     showError(form, form.dataset.offline || "Offline");

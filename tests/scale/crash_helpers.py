@@ -1,0 +1,279 @@
+"""What the crash and slow-client tests share: a demo database with its polls open,
+`podium serve` as a real subprocess that can be killed and restarted, and the
+organiser's view of the results."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from podium.demo.seed import ORGANISER_EMAIL, ORGANISER_PASSWORD, ensure_demo, open_polls
+from podium.services.runtime import Runtime
+from podium.settings import Settings
+
+SECRET_KEY = "scale-test-secret-key-that-is-long-enough"
+START_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class DemoDb:
+    url: str
+    path: Path
+    event_id: int
+    join_code: str
+    presenter_token: str
+    question_ids: list[int]
+    options: dict[int, list[int]]  # choice question id -> its option ids
+    idle_presenter_token: str  # of a later event of the series, where nothing happens
+
+
+def sqlite_settings(folder: Path, migrated_template: Path) -> Settings:
+    """A migrated SQLite database of its own (these tests run on SQLite only: they test
+    the process, not the store)."""
+    path = folder / "podium.db"
+    shutil.copy(migrated_template, path)
+    return Settings(database_url=f"sqlite:///{path}", secret_key=SECRET_KEY)
+
+
+def prepare_demo(settings: Settings) -> DemoDb:
+    """The demo (what `podium demo --no-serve` creates) with its polls opened, in the
+    migrated database of `settings`, before any server runs on it."""
+
+    async def build() -> DemoDb:
+        rt = Runtime(settings)
+        await rt.start()
+        try:
+            info = await ensure_demo(rt)
+            ids = await open_polls(rt, info.event_id)
+            event = await rt.live.get(info.event_id)
+            assert event is not None
+            options = {
+                q: list(event.questions[q].spec.option_ids)
+                for q in ids
+                if event.questions[q].spec.is_choice
+            }
+            async with rt.engine.connect() as conn:
+                row = await conn.exec_driver_sql(
+                    "SELECT presenter_token FROM events WHERE id <> ? ORDER BY id LIMIT 1",
+                    (info.event_id,),
+                )
+                idle_token = row.scalar_one()
+        finally:
+            await rt.stop()
+        return DemoDb(
+            url=settings.database_url,
+            path=Path(settings.database_url.split(":///", 1)[1]),
+            event_id=info.event_id,
+            join_code=info.join_code,
+            presenter_token=info.presenter_token,
+            question_ids=ids,
+            options=options,
+            idle_presenter_token=idle_token,
+        )
+
+    return asyncio.run(build())
+
+
+def token_hash(event_id: int, token: str) -> str:
+    """As services.participation stores a participant (kept here to read the rows)."""
+    return hashlib.sha256(f"{event_id}:{token}".encode()).hexdigest()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """`python -m podium.cli serve` on a fixed port, started again after each kill."""
+
+    def __init__(self, database_url: str, log_path: Path, **settings: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
+        self.env.update(
+            PODIUM_DATABASE_URL=database_url,
+            PODIUM_SECRET_KEY=SECRET_KEY,
+            PODIUM_BASE_URL=self.url,
+            PYTHONUNBUFFERED="1",
+            **{f"PODIUM_{k.upper()}": v for k, v in settings.items()},
+        )
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        assert self.proc is None or self.proc.poll() is not None
+        with self.log_path.open("ab") as log:
+            log.write(f"--- start {self.starts + 1}\n".encode())
+            log.flush()
+            command = [sys.executable, "-m", "podium.cli", "serve", "--host", "127.0.0.1"]
+            self.proc = subprocess.Popen(
+                [*command, "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.starts += 1
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _check_running(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            code = None if self.proc is None else self.proc.returncode
+            raise AssertionError(f"podium serve exited ({code}):\n{self.log_tail()}")
+
+    async def wait_healthy(self, timeout: float = START_TIMEOUT) -> float:
+        """Poll /healthz until it answers 200; returns the seconds it took."""
+        started = time.monotonic()
+        async with httpx.AsyncClient(timeout=1.0) as client:
+            while True:
+                self._check_running()
+                try:
+                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
+                        return time.monotonic() - started
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() - started > timeout:
+                    raise AssertionError(f"no /healthz after {timeout} s:\n{self.log_tail()}")
+                await asyncio.sleep(0.02)
+
+    def wait_healthy_sync(self, timeout: float = START_TIMEOUT) -> float:
+        return asyncio.run(self.wait_healthy(timeout))
+
+
+class TransportFailure(Exception):
+    """No answer: refused, reset, closed, or timed out. `kind` names which."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class AnswerClient:
+    """One participant's keep-alive HTTP/1.1 connection, for JSON POSTs.
+
+    A few lines of asyncio instead of httpx: hundreds of these run in the test's
+    process next to the server, and the client must not take the CPU the server
+    needs (httpx costs about ten times as much per request)."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.port = port
+        self.cookie = cookie
+        self._conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post_json(self, path: str, body: dict[str, Any], timeout: float) -> tuple[int, Any]:
+        try:
+            return await asyncio.wait_for(self._post(path, body), timeout)
+        except TimeoutError:
+            self.close()
+            raise TransportFailure("timeout") from None
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            self.close()
+            raise TransportFailure(type(exc).__name__) from None
+
+    async def _post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        if self._conn is None:
+            self._conn = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = self._conn
+        data = json.dumps(body).encode()
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Cookie: {self.cookie}\r\nAccept: application/json\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+            + data
+        )
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+        content = await reader.readexactly(int(headers["content-length"]))
+        if headers.get("connection") == "close":
+            self.close()
+        if headers.get("content-type", "").startswith("application/json"):
+            return status, json.loads(content)
+        return status, content.decode(errors="replace")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn[1].close()
+            self._conn = None
+
+
+async def organiser_client(url: str) -> httpx.AsyncClient:
+    """A client signed in as the demo's organiser."""
+    client = httpx.AsyncClient(base_url=url, timeout=10)
+    page = await client.get("/login")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, "no CSRF token on the login page"
+    response = await client.post(
+        "/login",
+        data={
+            "csrf": found.group(1),
+            "email": ORGANISER_EMAIL,
+            "password": ORGANISER_PASSWORD,
+            "next": "/admin",
+        },
+    )
+    assert response.status_code in (200, 303), response.text
+    return client
+
+
+async def server_results(url: str, event_id: int) -> dict[int, dict[str, Any]]:
+    """The organiser's results (GET /api/v1/events/{id}/results), by question id."""
+    client = await organiser_client(url)
+    try:
+        response = await client.get(f"/api/v1/events/{event_id}/results")
+    finally:
+        await client.aclose()
+    assert response.status_code == 200, response.text
+    return {q["id"]: q["result"] for q in response.json()["questions"]}
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """One sample's value from a Prometheus text exposition."""
+    inner = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    wanted = f"{name}{{{inner}}}" if labels else name
+    for line in text.splitlines():
+        key, _, value = line.rpartition(" ")
+        if key == wanted:
+            return float(value)
+    raise KeyError(wanted)
