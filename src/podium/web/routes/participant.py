@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from podium.domain.codes import normalise_join_code
@@ -141,6 +142,9 @@ async def answer(request: Request) -> Response:
     try:
         question_id, answer_id, raw = await _read_answer(request, event)
         submitted = await submit_answer(rt, event, token, question_id, raw, answer_id)
+    except ClientDisconnect:
+        # Gone before its answer was read: nothing was stored, nobody to tell.
+        return Response(status_code=400)
     except RuleViolation as exc:
         if wants_json(request):
             response: Response = JSONResponse(
