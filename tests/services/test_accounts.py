@@ -8,7 +8,7 @@ from podium.domain.errors import NotFound, RuleViolation
 from podium.services import accounts, catalog
 from podium.services.runtime import Runtime
 from podium.store.tables import User
-from tests.services.test_catalog import snapshot
+from tests.services.catalog_helpers import snapshot
 
 PASSWORD = "korrekt-pferd-batterie"
 

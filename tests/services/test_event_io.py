@@ -11,7 +11,7 @@ from podium.services.catalog import QuestionInput
 from podium.services.event_io import export_event, import_event
 from podium.services.runtime import Runtime
 from podium.store.tables import Event
-from tests.services.test_catalog import published, snapshot
+from tests.services.catalog_helpers import published, snapshot
 
 SERIES = "Qualitätsarbeit im SGB II – Chancen im Wandel nutzen"
 
