@@ -8,78 +8,23 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-import httpx
-import pytest
 from starlette.routing import Route
 
 from podium.services import accounts, catalog
 from podium.web import routes
 from tests.web.conftest import PASSWORD, Harness, csrf_of
+from tests.web.organiser_helpers import (
+    Admin,
+    admin,
+    control,
+    event_titles,
+    order_of,
+    series_titles,
+)
 
-
-@dataclass
-class Admin:
-    """A signed-in organiser's browser, in English (the msgids), with its CSRF token."""
-
-    h: Harness
-    token: str
-
-    def get(self, path: str) -> httpx.Response:
-        return self.h.client.get(path)
-
-    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> httpx.Response:
-        return self.h.client.post(
-            path, data={"csrf": self.token, **(data or {})}, follow_redirects=False, **kw
-        )
-
-    def follow(self, response: httpx.Response) -> httpx.Response:
-        assert response.status_code == 303, response.text
-        return self.get(response.headers["location"])
-
-    def new_series(self, title: str, description: str = "") -> int:
-        response = self.post("/admin/series/new", {"title": title, "description": description})
-        assert response.status_code == 303, response.text
-        return int(response.headers["location"].rsplit("-", 1)[1])
-
-    def new_event(self, title: str, **fields: str) -> int:
-        data = {"title": title, "series_id": "", "language": "de", **fields}
-        response = self.post("/admin/events/new", data)
-        assert response.status_code == 303, response.text
-        return int(response.headers["location"].rsplit("/", 1)[1])
-
-
-@pytest.fixture
-def admin(harness: Harness) -> Admin:
-    harness.login()
-    # Tests read English text; German translations of these pages come later.
-    harness.client.cookies.set("podium_lang", "en")
-    return Admin(harness, csrf_of(harness.client.get("/admin").text))
-
-
-def order_of(page: str, *texts: str) -> list[str]:
-    """The texts sorted by where they first appear on the page."""
-    for text in texts:
-        assert text in page, text
-    return sorted(texts, key=page.index)
-
-
-def control(page: str, field_id: str) -> str:
-    """The opening tag of the form control with this id."""
-    found = re.search(rf'<(?:input|select|textarea)[^>]*\sid="{field_id}"[^>]*>', page)
-    assert found, field_id
-    return found.group(0)
-
-
-def series_titles(h: Harness) -> list[str]:
-    return [s.title for s in h.run(catalog.list_series, h.rt)]
-
-
-def event_titles(h: Harness) -> list[str]:
-    return [e.title for e in h.run(catalog.list_events, h.rt)]
+__all__ = ["admin"]  # the fixture, imported so that pytest finds it here
 
 
 def organiser_routes() -> list[tuple[str, str]]:
@@ -250,63 +195,6 @@ def test_new_presenter_link_revokes_the_old_one(admin: Admin) -> None:
     assert f"/present/{new}" in page
     assert f"/present/{old}" not in page
     assert admin.get(f"/present/{old}").status_code == 404
-
-
-# --- YAML ---
-
-
-def test_export_downloads_yaml_and_import_creates_the_event(admin: Admin) -> None:
-    series_id = admin.new_series("Reihe")
-    event_id = admin.new_event("Digitales Podium", series_id=str(series_id), format="Online")
-    added = admin.post(
-        f"/admin/events/{event_id}/questions",
-        {"kind": "multiple", "title": "Top-Themen?", "options": "A\nB\nC", "max_choices": "2"},
-    )
-    assert added.status_code == 303
-    export = admin.get(f"/admin/events/{event_id}/export.yaml")
-    assert export.status_code == 200
-    assert export.headers["content-type"].startswith("application/yaml")
-    assert export.headers["content-disposition"] == 'attachment; filename="digitales-podium.yaml"'
-    assert "title: Digitales Podium" in export.text
-    assert "Top-Themen?" in export.text
-
-    form = admin.get("/admin/import").text
-    assert 'enctype="multipart/form-data"' in form
-    copy = export.text.replace("title: Digitales Podium", "title: Zweites Podium")
-    imported = admin.post(
-        "/admin/import", files={"file": ("podium.yaml", copy.encode(), "application/yaml")}
-    )
-    page = admin.follow(imported).text
-    assert "<h1>Zweites Podium</h1>" in page
-    assert "Top-Themen?" in page
-    assert "up to 2 choices" in page
-    assert sorted(event_titles(admin.h)) == ["Digitales Podium", "Zweites Podium"]
-    assert series_titles(admin.h) == ["Reihe"]  # the series of that title is reused
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        (b"title: [unclosed", "The file could not be read"),
-        (b"title: ''\n", "Please enter a title."),
-        (b"\xff\xfe\x00binary", "not a text file"),
-    ],
-)
-def test_a_bad_import_says_why_and_creates_nothing(
-    admin: Admin, content: bytes, expected: str
-) -> None:
-    response = admin.post("/admin/import", files={"file": ("x.yaml", content, "text/yaml")})
-    assert response.status_code == 422
-    assert expected in response.text
-    assert 'role="alert"' in response.text
-    assert 'aria-invalid="true"' in response.text
-    assert event_titles(admin.h) == []
-
-
-def test_import_without_a_file_is_a_4xx(admin: Admin) -> None:
-    response = admin.post("/admin/import", files={"other": ("x.txt", b"", "text/plain")})
-    assert response.status_code == 422
-    assert "Please choose a file" in response.text
 
 
 # --- bad input ---

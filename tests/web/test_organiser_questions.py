@@ -9,7 +9,7 @@ import pytest
 from podium.services import accounts, catalog, live_control
 from podium.services.participation import submit_answer
 from tests.web.conftest import PASSWORD, Harness
-from tests.web.test_organiser import Admin, admin, control, order_of
+from tests.web.organiser_helpers import Admin, admin, control, order_of
 
 __all__ = ["admin"]  # the fixture, imported so that pytest finds it here
 
