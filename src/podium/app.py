@@ -16,6 +16,7 @@ from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.web import errors
 from podium.web.frames import Frames
+from podium.web.hot_path import HotPath
 from podium.web.routes import (
     api,
     auth,
@@ -37,7 +38,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     rt = runtime or Runtime(settings)
     templates = make_templates()
     frames = Frames(rt, templates.env)
-    fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick)
+    fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick, settings.heartbeat)
     rt.live.watch(fanout.notify)
 
     @asynccontextmanager
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_age=60 * 60 * 12,
     )
     app.add_middleware(SecurityMiddleware, default_language=settings.default_language)
+    # Outermost, behind only Starlette's server-error guard: a crowd's answers and
+    # streams skip everything above (web/hot_path.py).
+    app.add_middleware(HotPath, runtime=rt, fanout=fanout)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, participant, presenter, moderator, organiser, results, api, ops):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from podium.live.fanout import DEVICE, MODERATOR, SCREEN, Fanout
+from podium.live.fanout import DEVICE, HEARTBEAT, MODERATOR, SCREEN, Fanout
 from podium.live.sse import frame
 
 
@@ -117,3 +117,33 @@ def test_frames_carry_increasing_ids() -> None:
         return [int(line[4:]) for line in chunk.decode().splitlines() if line.startswith("id: ")]
 
     assert max(ids(first)) < min(ids(second))
+
+
+def test_one_timer_sends_heartbeats_to_every_stream() -> None:
+    source = Source()
+    fanout = Fanout(source, frame, screen_tick=0.25, device_tick=1.0, heartbeat=20.0)
+    subs = [fanout.subscribe(1, DEVICE, "de") for _ in range(3)] + [
+        fanout.subscribe(2, SCREEN, "en")
+    ]
+    for sub in subs:
+        sub.take()
+    start = fanout._last_heartbeat
+    fanout.tick(now=start + 5.0)
+    assert not any(sub.wake.is_set() for sub in subs)  # idle, but not for long enough
+    fanout.tick(now=start + 20.0)
+    assert [sub.take() for sub in subs] == [HEARTBEAT] * 4
+    fanout.tick(now=start + 30.0)
+    assert not any(sub.wake.is_set() for sub in subs)  # the next one 20 s later
+    source.version = 2
+    fanout.notify("state", 1, None)
+    fanout.tick(now=start + 40.0)
+    chunk = subs[0].take()
+    assert b"event: state" in chunk and HEARTBEAT not in chunk  # a frame keeps it alive too
+
+
+def test_a_closed_subscriber_wakes_its_writer() -> None:
+    _source, fanout = make()
+    sub = fanout.subscribe(1, DEVICE, "de")
+    sub.take()
+    sub.close()
+    assert sub.closed and sub.wake.is_set()

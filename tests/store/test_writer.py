@@ -246,3 +246,65 @@ async def test_an_answer_that_cannot_be_stored_fails_alone(runtime: Runtime) -> 
     assert isinstance(results[3], IntegrityError)
     assert len(await rows(runtime)) == 3
     assert live.tallies[question_id].respondents == 3
+
+
+async def test_first_answers_create_their_participants_in_the_same_commits(
+    runtime: Runtime,
+) -> None:
+    """A participant's first answer carries only its token hash: the writer creates the
+    participant row in the batch's own transaction, so 300 newcomers answering at once
+    share a few commits instead of paying one transaction each."""
+    event_id, question_id, _ = await setup(runtime, 0)
+    digests = [token_hash(event_id, f"new-{i:040d}") for i in range(300)]
+    results = await asyncio.gather(
+        *(
+            runtime.writer.submit(
+                AnswerWrite(str(uuid.uuid4()), question_id, None, 3, True, digest), event_id
+            )
+            for digest in digests
+        )
+    )
+    assert all(r.outcome is Outcome.CREATED for r in results)
+    assert runtime.writer.batches < 30
+    async with runtime.sessions() as session:
+        stored = set(await session.scalars(select(Participant.token_hash)))
+    assert stored == set(digests)
+    # a second answer of the same participant changes the first, by the same row
+    again = await runtime.writer.submit(
+        AnswerWrite(str(uuid.uuid4()), question_id, None, 5, True, digests[0]), event_id
+    )
+    assert again.outcome is Outcome.CHANGED
+    assert len([r for r in await rows(runtime) if not r[2]]) == 300
+
+
+async def test_one_newcomer_on_two_processes_at_once_is_one_participant(
+    runtime: Runtime,
+) -> None:
+    """The same new browser answers two questions through two processes at the same
+    moment: one participant row, both answers stored under it."""
+    event_id, question_id, _ = await setup(runtime, 0)
+    second = await add_question(runtime, event_id, QuestionInput("scale", "Und?", [], {}))
+    other = AnswerWriter(runtime.engine, runtime._publish_answers)
+    await other.start()
+    digest = token_hash(event_id, "x" * 40)
+    try:
+        results = await asyncio.gather(
+            runtime.writer.submit(
+                AnswerWrite(str(uuid.uuid4()), question_id, None, 2, True, digest), event_id
+            ),
+            other.submit(
+                AnswerWrite(str(uuid.uuid4()), second.id, None, 4, True, digest), event_id
+            ),
+        )
+    finally:
+        await other.stop()
+    assert [r.outcome for r in results] == [Outcome.CREATED, Outcome.CREATED]
+    stored = await rows(runtime)
+    assert len(stored) == 2 and stored[0][0] == stored[1][0]
+    async with runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Participant)) == 1
+
+
+def test_an_answer_names_its_participant() -> None:
+    with pytest.raises(ValueError):
+        AnswerWrite("a" * 32, 1, None, 3, True)

@@ -129,3 +129,29 @@ def test_moderator_controls_over_http(server) -> None:
         )
         assert forged.status_code == 403
         assert live.current_question_id == demo.top3
+
+
+def device_connections(url: str) -> int:
+    text = httpx.get(f"{url}/metrics", timeout=5).text
+    for line in text.splitlines():
+        if line.startswith('podium_sse_connections{audience="device"}'):
+            return int(float(line.split()[-1]))
+    return 0
+
+
+def test_a_device_that_leaves_is_forgotten_at_once(server) -> None:
+    """The server notices a closed stream without waiting for a write to fail: its
+    subscription ends, and nothing is kept for it."""
+    srv, demo = server
+    device = httpx.Client(base_url=srv.url, timeout=5)
+    with device, device.stream("GET", f"/p/{demo.event.join_code}/stream") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["content-language"] == "de"
+        assert "default-src 'self'" in stream.headers["content-security-policy"]
+        reader = Reader(stream)  # held: a dropped reader would close the stream
+        reader.wait_for(lambda e, d: e == "state")
+        assert device_connections(srv.url) == 1
+    deadline = time.monotonic() + 2.0
+    while device_connections(srv.url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert device_connections(srv.url) == 0

@@ -182,3 +182,56 @@ def test_participants_get_no_session_cookie(harness: Harness, demo: Demo) -> Non
     vote = vote_json(harness, demo, demo.top3, [demo.option_ids[demo.top3][0]])
     assert vote.status_code == 200
     assert "podium_session" not in vote.cookies
+
+
+def test_an_oversized_answer_is_refused_unread(harness: Harness, demo: Demo) -> None:
+    open_question(harness, demo, demo.text)
+    harness.client.get(f"/p/{demo.event.join_code}")  # the participant cookie
+    body = b'{"question_id": %d, "answer_id": "%s", "value": "%s"}' % (
+        demo.text,
+        str(uuid.uuid4()).encode(),
+        b"x" * 100_000,
+    )
+    response = harness.client.post(
+        f"/p/{demo.event.join_code}/answer",
+        content=body,
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["message"] == "Die Antwort ist zu lang, um gesendet zu werden."
+    assert response.headers["content-language"] == "de"
+    assert answer_count(harness) == 0
+
+
+def test_the_first_answer_of_a_new_browser_gets_its_cookie(harness: Harness, demo: Demo) -> None:
+    """An answer without the participant cookie (the page was cached, or the API is
+    used directly) is stored under a new token, which the response hands out."""
+    open_question(harness, demo, demo.scale)
+    harness.client.cookies.clear()
+    first = vote_json(harness, demo, demo.scale, 2)
+    assert first.status_code == 200 and "podium_p" in first.cookies
+    again = vote_json(harness, demo, demo.scale, 4)  # the same browser, now with its cookie
+    assert again.json()["outcome"] == "changed"
+    assert answer_count(harness) == 2
+
+
+def test_answers_carry_the_security_headers(harness: Harness, demo: Demo) -> None:
+    open_question(harness, demo, demo.scale)
+    harness.client.get(f"/p/{demo.event.join_code}")
+    response = vote_json(harness, demo, demo.scale, 3)
+    assert response.status_code == 200
+    assert response.json()["message"] == "Antwort erhalten. Vielen Dank!"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_a_cross_origin_answer_is_refused(harness: Harness, demo: Demo) -> None:
+    open_question(harness, demo, demo.scale)
+    harness.client.get(f"/p/{demo.event.join_code}")
+    response = harness.client.post(
+        f"/p/{demo.event.join_code}/answer",
+        json={"question_id": demo.scale, "answer_id": str(uuid.uuid4()), "value": 3},
+        headers={"Accept": "application/json", "Origin": "https://evil.example"},
+    )
+    assert response.status_code == 403
+    assert answer_count(harness) == 0

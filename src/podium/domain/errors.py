@@ -29,3 +29,9 @@ class NotAllowed(RuleViolation):
 
 class NotFound(RuleViolation):
     status = 404
+
+
+class TooLarge(RuleViolation):
+    """The request is larger than anything valid could be; it was not read to its end."""
+
+    status = 413

@@ -7,7 +7,9 @@ The budget (see docs/ARCHITECTURE.md): every frame written costs ~14 us, so
   a slow reader skips to the newest state, it never grows a queue;
 - results go to screens and moderators at most every `screen_tick` seconds, to
   participants' devices at most every `device_tick` seconds and only while
-  results are shown to them; state changes go out on the next tick.
+  results are shown to them; state changes go out on the next tick;
+- one timer for all heartbeats: every `heartbeat` seconds the ticker offers a
+  comment to every subscriber, instead of a timer per connection.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ DEVICE = "device"
 MODERATOR = "moderator"
 AUDIENCES = (SCREEN, DEVICE, MODERATOR)
 KINDS = ("state", "results")
+HEARTBEAT = b": keep-alive\n\n"  # an SSE comment: keeps proxies from closing idle streams
 
 
 class FrameSource(Protocol):
@@ -36,7 +39,7 @@ class FrameSource(Protocol):
 
 
 class Subscriber:
-    __slots__ = ("audience", "event_id", "lang", "pending", "wake")
+    __slots__ = ("audience", "closed", "event_id", "lang", "pending", "wake")
 
     def __init__(self, event_id: int, audience: str, lang: str) -> None:
         self.event_id = event_id
@@ -44,18 +47,25 @@ class Subscriber:
         self.lang = lang
         self.pending: dict[str, bytes] = {}
         self.wake = asyncio.Event()
+        self.closed = False
 
     def offer(self, kind: str, data: bytes) -> None:
         self.pending[kind] = data  # replaces an unsent older frame of the same kind
         self.wake.set()
 
+    def close(self, *_: object) -> None:
+        """The connection is gone: wake its writer so that it ends."""
+        self.closed = True
+        self.wake.set()
+
     def take(self) -> bytes:
         self.wake.clear()
-        if not self.pending:
+        pending = self.pending
+        if not pending:
             return b""
-        chunk = b"".join(self.pending[k] for k in KINDS if k in self.pending)
-        self.pending.clear()
-        return chunk
+        frames = [pending[k] for k in KINDS if k in pending]
+        self.pending = {}
+        return b"".join(frames) if frames else HEARTBEAT  # a frame is as good as a heartbeat
 
 
 Framer = Callable[[str, str, int], bytes]
@@ -63,12 +73,19 @@ Framer = Callable[[str, str, int], bytes]
 
 class Fanout:
     def __init__(
-        self, source: FrameSource, framer: Framer, screen_tick: float, device_tick: float
+        self,
+        source: FrameSource,
+        framer: Framer,
+        screen_tick: float,
+        device_tick: float,
+        heartbeat: float = 20.0,
     ) -> None:
         self._source = source
         self._framer = framer
         self._screen_tick = screen_tick
         self._device_tick = device_tick
+        self._heartbeat = heartbeat
+        self._last_heartbeat = time.monotonic()
         self._subs: dict[int, set[Subscriber]] = defaultdict(set)
         self._latest: dict[tuple[int, str, str, str], bytes | None] = {}
         self._state_dirty: set[int] = set()
@@ -149,6 +166,11 @@ class Fanout:
             due, self._device_results_due = self._device_results_due, set()
             for event_id in due:
                 self._push(event_id, "results", (DEVICE,))
+        if now - self._last_heartbeat >= self._heartbeat:
+            self._last_heartbeat = now
+            for subs in self._subs.values():
+                for subscriber in subs:
+                    subscriber.offer("heartbeat", HEARTBEAT)
 
     def _invalidate(self, event_id: int, kind: str) -> None:
         for key in [k for k in self._latest if k[0] == event_id and k[3] == kind]:

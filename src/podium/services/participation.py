@@ -70,8 +70,9 @@ async def submit_answer(
     if not question.voting_open:
         raise NotAllowed("voting_closed")
     value = validate_answer(question.spec, raw)
-    pid = await participant_id(rt, event.id, token)
-    write = AnswerWrite(answer_id, question_id, pid, value, question.allow_change)
+    # A new participant's row is created by the writer, in the answer's own transaction.
+    digest = token_hash(event.id, token)
+    write = AnswerWrite(answer_id, question_id, None, value, question.allow_change, digest)
     result = await rt.writer.submit(write, event.id)
     if result.outcome is Outcome.ID_REUSED:
         raise NotAllowed("answer_id_reused")

@@ -88,7 +88,7 @@ async def connected(engine: AsyncEngine, url: str) -> AsyncIterator[AsyncConnect
         await conn.close()
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # An acknowledged vote must survive kill -9 and a power cut: WAL + synchronous=FULL.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -114,7 +114,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(
             url, poolclass=NullPool if ":memory:" in url else None, **kwargs
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     options: dict[str, Any] = {
         **POSTGRES_POOL,

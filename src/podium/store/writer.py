@@ -3,9 +3,8 @@
 Requests queue up while a commit is in flight; the next transaction takes all of
 them at once (up to `max_batch`). A caller's `submit` returns only after the
 transaction that holds its answer is committed, so an acknowledged answer is
-durable. The database enforces the invariants (one row per answer id, one
-current answer per participant and question); the writer only sorts a batch so
-that a valid batch never violates them.
+durable. What one transaction does is store/answer_batch.py; where it runs (a
+thread of its own on SQLite) is store/transactions.py.
 
 Each committed change names the stored rows it concerns: the new row's id and the
 id of the row it superseded. A replaced answer is superseded in the same
@@ -21,60 +20,24 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import and_, false, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from podium.store.answer_batch import (
+    AnswerWrite,
+    Committed,
+    Item,
+    Outcome,
+    WriteResult,
+    write_batch,
+)
 from podium.store.stats import Histogram
-from podium.store.tables import Answer
+from podium.store.transactions import Transactions, transactions_for
+
+__all__ = ["AnswerWrite", "AnswerWriter", "Committed", "Outcome", "WriteResult"]
 
 log = logging.getLogger(__name__)
-
-
-class Outcome(StrEnum):
-    CREATED = "created"
-    CHANGED = "changed"
-    REPEATED = "repeated"  # the same answer id sent again with the same answer: a retry
-    ID_REUSED = "id_reused"  # the answer id is taken by a different answer
-    ALREADY_ANSWERED = "already_answered"  # changing is not allowed for this question
-
-
-@dataclass(frozen=True)
-class AnswerWrite:
-    answer_id: str
-    question_id: int
-    participant_id: int
-    value: Any
-    allow_change: bool
-
-
-@dataclass(frozen=True)
-class Committed:
-    """A change to the current answers, for the tallies: `old` is None for a first answer.
-
-    `row_id` is the id of the new row; `old_row_id` that of the row it superseded
-    (None for a first answer). Row ids let a process that reads the table while
-    changes are in flight tell which changes its read already holds.
-    """
-
-    event_id: int
-    question_id: int
-    old: Any | None
-    new: Any
-    row_id: int
-    old_row_id: int | None
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    outcome: Outcome
-
-    @property
-    def stored(self) -> bool:
-        return self.outcome in (Outcome.CREATED, Outcome.CHANGED, Outcome.REPEATED)
 
 
 @dataclass
@@ -92,6 +55,9 @@ class AnswerWriter:
         max_batch: int = 1000,
     ) -> None:
         self._engine = engine
+        self._transactions: Transactions | None = None
+        # (event id, token hash) -> participant id: a participant's later answers need no lookup
+        self._participants: dict[tuple[int, str], int] = {}
         self._on_commit = on_commit
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
@@ -103,6 +69,7 @@ class AnswerWriter:
 
     async def start(self) -> None:
         if self._task is None:
+            self._transactions = transactions_for(self._engine)
             self._task = asyncio.create_task(self._run(), name="podium-answer-writer")
 
     async def stop(self) -> None:
@@ -111,6 +78,9 @@ class AnswerWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._transactions is not None:
+            await self._transactions.close()
+            self._transactions = None
 
     async def submit(self, write: AnswerWrite, event_id: int) -> WriteResult:
         if self._task is None:
@@ -208,75 +178,13 @@ class AnswerWriter:
             raise
 
     async def _commit(self, batch: Sequence[_Pending]) -> tuple[list[WriteResult], list[Committed]]:
-        async with self._engine.begin() as conn:
-            by_id = await _stored_by_answer_id(conn, [p.write.answer_id for p in batch])
-            current = await _current_answers(conn, batch)
-            results: list[WriteResult] = []
-            # (request, old value, old row: its id, or the answer id of a row of this batch)
-            changes: list[tuple[_Pending, Any | None, int | str | None]] = []
-            rows: list[dict[str, Any]] = []
-            supersede: list[int] = []
-            last_row_of: dict[tuple[int, int], dict[str, Any]] = {}
-            for item in batch:
-                w = item.write
-                key = (w.question_id, w.participant_id)
-                seen = by_id.get(w.answer_id)
-                if seen is not None:
-                    same = seen[:3] == (w.question_id, w.participant_id, w.value)
-                    results.append(WriteResult(Outcome.REPEATED if same else Outcome.ID_REUSED))
-                    continue
-                old = current.get(key)
-                if old is not None and not w.allow_change:
-                    results.append(WriteResult(Outcome.ALREADY_ANSWERED))
-                    continue
-                old_row: int | str | None = None
-                if old is not None:
-                    if old[0] is not None:
-                        supersede.append(old[0])
-                        old_row = old[0]
-                    else:  # written earlier in this batch: keep its row, as superseded
-                        last_row_of[key]["superseded"] = True
-                        old_row = last_row_of[key]["answer_id"]
-                row = {
-                    "answer_id": w.answer_id,
-                    "question_id": w.question_id,
-                    "participant_id": w.participant_id,
-                    "value": w.value,
-                    "superseded": False,
-                }
-                rows.append(row)
-                last_row_of[key] = row
-                by_id[w.answer_id] = (w.question_id, w.participant_id, w.value)
-                current[key] = (None, w.value)
-                results.append(WriteResult(Outcome.CHANGED if old else Outcome.CREATED))
-                changes.append((item, old[1] if old else None, old_row))
-            # Rows are locked and keys inserted in one order (row id; question and
-            # participant) in every process, so two batches that touch the same
-            # participants wait for each other instead of deadlocking.
-            if supersede:
-                await conn.execute(
-                    update(Answer).where(Answer.id.in_(sorted(supersede))).values(superseded=True)
-                )
-            ids: dict[str, int] = {}
-            if rows:
-                # executemany with RETURNING: SQLite >= 3.35 and asyncpg (insertmanyvalues)
-                rows.sort(key=lambda r: (r["question_id"], r["participant_id"]))  # stable
-                inserted = await conn.execute(
-                    insert(Answer).returning(Answer.answer_id, Answer.id), rows
-                )
-                ids = {answer_id: row_id for answer_id, row_id in inserted}
-        committed = [
-            Committed(
-                item.event_id,
-                item.write.question_id,
-                old_value,
-                item.write.value,
-                ids[item.write.answer_id],
-                ids[old_row] if isinstance(old_row, str) else old_row,
-            )
-            for item, old_value, old_row in changes
-        ]
-        return results, committed
+        items = [Item(p.write, p.event_id) for p in batch]
+        known = self._participants
+        assert self._transactions is not None, "the writer is started before it takes answers"
+        done = await self._transactions.run(lambda conn: write_batch(conn, items, known))
+        # Only ids of committed rows are kept: a rolled-back insert leaves no id behind.
+        known.update(done.participants)
+        return done.results, done.committed
 
 
 class _Conflict(Exception):
@@ -302,36 +210,3 @@ def _is_conflict(exc: DBAPIError) -> bool:
         getattr(orig, "sqlstate", None) in RETRY_SQLSTATES
         or getattr(orig, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT
     )
-
-
-async def _stored_by_answer_id(
-    conn: AsyncConnection, answer_ids: list[str]
-) -> dict[str, tuple[int, int, Any]]:
-    found = await conn.execute(
-        select(Answer.answer_id, Answer.question_id, Answer.participant_id, Answer.value).where(
-            Answer.answer_id.in_(set(answer_ids))
-        )
-    )
-    return {row[0]: (row[1], row[2], row[3]) for row in found}
-
-
-async def _current_answers(
-    conn: AsyncConnection, batch: Sequence[_Pending]
-) -> dict[tuple[int, int], tuple[int | None, Any]]:
-    """The stored current answer (row id, value) of each participant and question in the batch."""
-    pairs = {(p.write.question_id, p.write.participant_id) for p in batch}
-    by_question: dict[int, set[int]] = {}
-    for question_id, participant_id in pairs:
-        by_question.setdefault(question_id, set()).add(participant_id)
-    condition = or_(
-        *(
-            and_(Answer.question_id == q, Answer.participant_id.in_(ps))
-            for q, ps in by_question.items()
-        )
-    )
-    found = await conn.execute(
-        select(Answer.id, Answer.question_id, Answer.participant_id, Answer.value).where(
-            Answer.superseded == false(), condition
-        )
-    )
-    return {(row[1], row[2]): (row[0], row[3]) for row in found}

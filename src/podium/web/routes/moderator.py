@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from podium.domain.codes import parse_id
 from podium.domain.errors import NotFound
 from podium.live.fanout import DEVICE, MODERATOR
-from podium.live.sse import stream
+from podium.live.sse import EventStream
 from podium.services import catalog_events, live_control
 from podium.services.live_cache import LiveEvent
 from podium.web.auth import checked_form, require_moderator, require_user
 from podium.web.deps import RowId, render, runtime
 from podium.web.frames import render_results
-from podium.web.routes.participant import SSE_HEADERS
 from podium.web.routes.presenter import join_context
 
 router = APIRouter(include_in_schema=False)
@@ -102,8 +101,4 @@ async def console_stream(request: Request, event_id: RowId) -> Response:
     event = await _event(request, event_id)
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, MODERATOR, request.state.lang)
-    return StreamingResponse(
-        stream(fanout, subscriber, runtime(request).settings.heartbeat),
-        media_type="text/event-stream",
-        headers=SSE_HEADERS,
-    )
+    return EventStream(fanout, subscriber)

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.requests import ClientDisconnect
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import normalise_join_code
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.domain.questions import Kind
 from podium.live.fanout import DEVICE
-from podium.live.sse import stream
+from podium.live.sse import EventStream
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
 from podium.web.frames import render_results, results_visible
+from podium.web.hot_path import parse_answer
 from podium.web.i18n import gettext as _
 from podium.web.messages import message
 from podium.web.security import ensure_participant_cookie, participant_token
 
 router = APIRouter(include_in_schema=False)
-
-SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
 @router.get("/")
@@ -95,30 +93,19 @@ async def _page(
 async def _read_answer(request: Request, event: LiveEvent) -> tuple[int, str, Any]:
     """(question id, answer id, raw answer) from a form post or a JSON body."""
     if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidAnswer("malformed") from exc
-        if not isinstance(body, dict):
-            raise InvalidAnswer("malformed")
-        question_id, answer_id, raw = (
-            body.get("question_id"),
-            body.get("answer_id"),
-            body.get("value"),
-        )
+        return parse_answer(await request.body())
+    form = await request.form()
+    question_id, answer_id = form.get("question_id"), form.get("answer_id")
+    question = event.questions.get(_int(question_id)) if question_id else None
+    kind = question.spec.kind if question else None
+    if kind in (Kind.SINGLE, Kind.MULTIPLE):
+        raw = form.getlist("choice")
+    elif kind is Kind.SCALE:
+        raw = form.get("value")
+    elif kind is Kind.WORDS:
+        raw = form.getlist("word")
     else:
-        form = await request.form()
-        question_id, answer_id = form.get("question_id"), form.get("answer_id")
-        question = event.questions.get(_int(question_id)) if question_id else None
-        kind = question.spec.kind if question else None
-        if kind in (Kind.SINGLE, Kind.MULTIPLE):
-            raw = form.getlist("choice")
-        elif kind is Kind.SCALE:
-            raw = form.get("value")
-        elif kind is Kind.WORDS:
-            raw = form.getlist("word")
-        else:
-            raw = form.get("text")
+        raw = form.get("text")
     if not isinstance(answer_id, str):
         raise InvalidAnswer("bad_answer_id")
     return _int(question_id), answer_id, raw
@@ -177,10 +164,7 @@ async def event_stream(request: Request) -> Response:
     event = await _event(request, request.path_params["code"])
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, DEVICE, request.state.lang)
-    heartbeat = runtime(request).settings.heartbeat
-    return StreamingResponse(
-        stream(fanout, subscriber, heartbeat), media_type="text/event-stream", headers=SSE_HEADERS
-    )
+    return EventStream(fanout, subscriber)
 
 
 router.add_route("/p/{code}/answer", answer, methods=["POST"], include_in_schema=False)

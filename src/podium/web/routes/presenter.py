@@ -6,15 +6,14 @@ from urllib.parse import urlsplit
 
 import segno
 from fastapi import APIRouter, Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from podium.domain.errors import NotFound
 from podium.live.fanout import SCREEN
-from podium.live.sse import stream
+from podium.live.sse import EventStream
 from podium.services.live_cache import LiveEvent
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.frames import render_results, results_visible
-from podium.web.routes.participant import SSE_HEADERS
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,8 +72,4 @@ async def screen_stream(request: Request, token: str) -> Response:
     lang = use_event_language(request, event.language, shared=True)
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, SCREEN, lang)
-    return StreamingResponse(
-        stream(fanout, subscriber, runtime(request).settings.heartbeat),
-        media_type="text/event-stream",
-        headers=SSE_HEADERS,
-    )
+    return EventStream(fanout, subscriber)

@@ -1,0 +1,207 @@
+"""The short path for the requests a whole audience sends at once.
+
+A crowd's answers (`POST /p/{code}/answer` as JSON, from participant.js and the API
+clients) and live streams (`GET /p/{code}/stream`), and the no-op yardstick
+`POST /healthz/noop`, are dispatched here, in front of the FastAPI app: no
+session middleware (participants have none), no route walk, no exception and
+dependency layers. Measured in docs/BENCHMARKS.md, that plumbing cost more than
+everything else an answer does before its commit, and every open stream kept
+the coroutine frames of seven middlewares alive.
+
+Whatever this path does not handle itself (form posts of browsers without
+JavaScript, a first visit without a participant cookie, cross-origin requests,
+unknown codes) goes on to the full app, which answers it as before.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import cookie_parser
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
+from podium.live.fanout import DEVICE, Fanout
+from podium.live.sse import EventStream
+from podium.services.participation import submit_answer
+from podium.services.runtime import Runtime
+from podium.web import i18n
+from podium.web.i18n import gettext as _
+from podium.web.messages import message
+from podium.web.security import CSP, PARTICIPANT_COOKIE
+
+MAX_ANSWER_BYTES = 64 * 1024  # a long open-text answer is a few kB
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class _Request:
+    """What the short path reads of a request: a few headers, two cookies."""
+
+    __slots__ = ("accept", "accept_language", "content_type", "cookies", "host", "origin")
+
+    def __init__(self, scope: Scope) -> None:
+        self.accept = self.accept_language = self.content_type = b""
+        self.host = b""
+        self.origin: bytes | None = None
+        cookie = b""
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                cookie = value
+            elif name == b"content-type":
+                self.content_type = value
+            elif name == b"accept":
+                self.accept = value
+            elif name == b"accept-language":
+                self.accept_language = value
+            elif name == b"origin":
+                self.origin = value
+            elif name == b"host":
+                self.host = value
+        self.cookies = cookie_parser(cookie.decode("latin-1")) if cookie else {}
+
+    @property
+    def token(self) -> str | None:
+        token = self.cookies.get(PARTICIPANT_COOKIE)
+        return token if token and 32 <= len(token) <= 64 else None
+
+    @property
+    def same_origin(self) -> bool:
+        if self.origin is None:
+            return True
+        origin = self.origin.split(b"://", 1)[-1]
+        return origin == self.host
+
+    def language(self, event_language: str) -> str:
+        return i18n.negotiate(
+            self.accept_language.decode("latin-1") or None,
+            self.cookies.get(i18n.LANG_COOKIE),
+            event_language,
+        )
+
+
+class HotPath:
+    def __init__(self, app: ASGIApp, runtime: Runtime, fanout: Fanout) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.fanout = fanout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            method: str = scope["method"]
+            if path.startswith("/p/"):
+                # U+0000 is in no join code, and PostgreSQL refuses it even in a query.
+                code, _slash, action = path[3:].partition("/")
+                handled = False
+                if "\x00" in code:
+                    pass
+                elif action == "answer" and method == "POST":
+                    handled = await self._answer(code, scope, receive, send)
+                elif action == "stream" and method == "GET":
+                    handled = await self._stream(code, scope, receive, send)
+                if handled:
+                    return
+            elif path == "/healthz/noop" and method == "POST":
+                await _send(Response(status_code=204), "de", scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
+        request = _Request(scope)
+        token = request.token
+        if (
+            token is None
+            or not request.content_type.startswith(b"application/json")
+            or b"application/json" not in request.accept
+            or not request.same_origin
+        ):
+            return False
+        event = await self.runtime.live.by_code(code)
+        if event is None:
+            return False
+        lang = request.language(event.language)
+        context = i18n.current_lang.set(lang)
+        try:
+            try:
+                body = await _read_body(receive)
+                if body is None:
+                    return True  # gone before its answer was read: nothing stored, nobody to tell
+                question_id, answer_id, raw = parse_answer(body)
+                submitted = await submit_answer(
+                    self.runtime, event, token, question_id, raw, answer_id
+                )
+            except RuleViolation as exc:
+                error = {"error": exc.code, "message": message(exc.code, exc.params)}
+                await _send(JSONResponse(error, exc.status), lang, scope, receive, send)
+                return True
+            received = {
+                "status": "received",
+                "outcome": str(submitted.result.outcome),
+                "question_id": submitted.question_id,
+                "value": submitted.value,
+                "message": _("Answer received. Thank you!"),
+            }
+            await _send(JSONResponse(received), lang, scope, receive, send)
+            return True
+        finally:
+            i18n.current_lang.reset(context)
+
+    async def _stream(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
+        event = await self.runtime.live.by_code(code)
+        if event is None:
+            return False
+        lang = _Request(scope).language(event.language)
+        subscriber = self.fanout.subscribe(event.id, DEVICE, lang)
+        headers = [*SECURITY_HEADERS, (b"content-language", lang.encode())]
+        await EventStream(self.fanout, subscriber, headers)(scope, receive, send)
+        return True
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body, or None when the client left before sending it. TooLarge past
+    the limit: the rest is read to its end (so that the answer can be sent) but not kept."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_ANSWER_BYTES:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            if size > MAX_ANSWER_BYTES:
+                raise TooLarge("answer_too_large")
+            return b"".join(chunks)
+
+
+def parse_answer(body: bytes) -> tuple[int, str, Any]:
+    """(question id, answer id, raw answer) of a JSON answer; the domain checks the rest."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidAnswer("malformed") from exc
+    if not isinstance(data, dict):
+        raise InvalidAnswer("malformed")
+    answer_id = data.get("answer_id")
+    if not isinstance(answer_id, str):
+        raise InvalidAnswer("bad_answer_id")
+    try:
+        question_id = int(data.get("question_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise NotFound("unknown_question") from None
+    return question_id, answer_id, data.get("value")
+
+
+async def _send(response: Response, lang: str, scope: Scope, receive: Receive, send: Send) -> None:
+    response.raw_headers += [*SECURITY_HEADERS, (b"content-language", lang.encode())]
+    await response(scope, receive, send)
