@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from podium import __version__
 from podium.live.fanout import Fanout
@@ -33,7 +34,15 @@ from podium.web.templating import TEMPLATES, make_templates
 STATIC = TEMPLATES.with_name("static")
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+class PodiumApp(FastAPI):
+    """FastAPI with web/hot_path.py in front of everything, FastAPI's own outer
+    middlewares included: a crowd's answers and streams skip all of it."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return HotPath(super().build_middleware_stack(), self.state.runtime, self.state.fanout)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> PodiumApp:
     settings = settings or Settings()
     rt = runtime or Runtime(settings)
     templates = make_templates()
@@ -51,7 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             await fanout.stop()
             await rt.stop()
 
-    app = FastAPI(
+    app = PodiumApp(
         title="podium",
         version=__version__,
         lifespan=lifespan,
@@ -74,9 +83,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_age=60 * 60 * 12,
     )
     app.add_middleware(SecurityMiddleware, default_language=settings.default_language)
-    # Outermost, behind only Starlette's server-error guard: a crowd's answers and
-    # streams skip everything above (web/hot_path.py).
-    app.add_middleware(HotPath, runtime=rt, fanout=fanout)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, participant, presenter, moderator, organiser, results, api, ops):

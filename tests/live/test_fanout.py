@@ -119,24 +119,31 @@ def test_frames_carry_increasing_ids() -> None:
     assert max(ids(first)) < min(ids(second))
 
 
-def test_one_timer_sends_heartbeats_to_every_stream() -> None:
+def test_every_stream_hears_a_heartbeat_per_period_spread_over_the_ticks() -> None:
+    """One timer for all: over any heartbeat period each stream gets one comment, and
+    the 800 streams are spread over the period's 80 ticks, ten a tick, never all at once."""
     source = Source()
     fanout = Fanout(source, frame, screen_tick=0.25, device_tick=1.0, heartbeat=20.0)
-    subs = [fanout.subscribe(1, DEVICE, "de") for _ in range(3)] + [
-        fanout.subscribe(2, SCREEN, "en")
-    ]
+    subs = [fanout.subscribe(1, DEVICE, "de") for _ in range(600)]
+    subs += [fanout.subscribe(2, SCREEN, "en") for _ in range(200)]
     for sub in subs:
         sub.take()
-    start = fanout._last_heartbeat
-    fanout.tick(now=start + 5.0)
-    assert not any(sub.wake.is_set() for sub in subs)  # idle, but not for long enough
-    fanout.tick(now=start + 20.0)
-    assert [sub.take() for sub in subs] == [HEARTBEAT] * 4
-    fanout.tick(now=start + 30.0)
-    assert not any(sub.wake.is_set() for sub in subs)  # the next one 20 s later
+    start = fanout._next_beat - 0.25
+    beats: Counter[int] = Counter()
+    per_tick = []
+    for n in range(1, 161):  # two periods
+        fanout.tick(now=start + 0.25 * n)
+        woken = [i for i, sub in enumerate(subs) if sub.wake.is_set()]
+        per_tick.append(len(woken))
+        for i in woken:
+            assert subs[i].take() == HEARTBEAT
+            beats[i] += 1
+    assert set(beats.values()) == {2} and len(beats) == 800
+    assert max(per_tick) == 10
     source.version = 2
     fanout.notify("state", 1, None)
-    fanout.tick(now=start + 40.0)
+    for n in range(161, 241):
+        fanout.tick(now=start + 0.25 * n)
     chunk = subs[0].take()
     assert b"event: state" in chunk and HEARTBEAT not in chunk  # a frame keeps it alive too
 

@@ -235,3 +235,19 @@ def test_a_cross_origin_answer_is_refused(harness: Harness, demo: Demo) -> None:
     )
     assert response.status_code == 403
     assert answer_count(harness) == 0
+
+
+def test_an_unexpected_failure_is_a_500_in_the_users_language(
+    harness: Harness, demo: Demo, monkeypatch
+) -> None:
+    from podium.web import hot_path
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("the disk is on fire")
+
+    open_question(harness, demo, demo.scale)
+    harness.client.get(f"/p/{demo.event.join_code}")
+    monkeypatch.setattr(hot_path, "submit_answer", broken)
+    response = vote_json(harness, demo, demo.scale, 3)
+    assert response.status_code == 500
+    assert response.json()["message"].startswith("Auf dem Server ist ein Fehler aufgetreten")

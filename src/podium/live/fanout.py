@@ -8,8 +8,10 @@ The budget (see docs/ARCHITECTURE.md): every frame written costs ~14 us, so
 - results go to screens and moderators at most every `screen_tick` seconds, to
   participants' devices at most every `device_tick` seconds and only while
   results are shown to them; state changes go out on the next tick;
-- one timer for all heartbeats: every `heartbeat` seconds the ticker offers a
-  comment to every subscriber, instead of a timer per connection.
+- one timer for all heartbeats, instead of a timer per connection: subscribers are
+  dealt round-robin into one bucket per tick of a heartbeat period, and each tick
+  offers a comment to one bucket. Every stream hears one every `heartbeat` seconds,
+  and 10,000 streams never all wake in the same tick (which stalled answers).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class FrameSource(Protocol):
 
 
 class Subscriber:
-    __slots__ = ("audience", "closed", "event_id", "lang", "pending", "wake")
+    __slots__ = ("audience", "beat", "closed", "event_id", "lang", "pending", "wake")
 
     def __init__(self, event_id: int, audience: str, lang: str) -> None:
         self.event_id = event_id
@@ -48,6 +50,7 @@ class Subscriber:
         self.pending: dict[str, bytes] = {}
         self.wake = asyncio.Event()
         self.closed = False
+        self.beat = 0  # its heartbeat bucket
 
     def offer(self, kind: str, data: bytes) -> None:
         self.pending[kind] = data  # replaces an unsent older frame of the same kind
@@ -84,9 +87,16 @@ class Fanout:
         self._framer = framer
         self._screen_tick = screen_tick
         self._device_tick = device_tick
-        self._heartbeat = heartbeat
-        self._last_heartbeat = time.monotonic()
-        self._subs: dict[int, set[Subscriber]] = defaultdict(set)
+        buckets = max(1, round(heartbeat / screen_tick))
+        self._beats: list[set[Subscriber]] = [set() for _ in range(buckets)]
+        self._beat_step = heartbeat / buckets
+        self._next_beat = time.monotonic() + self._beat_step
+        self._beat_index = 0  # the bucket whose turn is next
+        self._dealt = 0  # subscribers dealt so far: the next one's bucket
+        # event id -> audience -> subscribers: a tick for the screens never walks the devices
+        self._subs: dict[int, dict[str, set[Subscriber]]] = defaultdict(
+            lambda: {audience: set() for audience in AUDIENCES}
+        )
         self._latest: dict[tuple[int, str, str, str], bytes | None] = {}
         self._state_dirty: set[int] = set()
         self._results_dirty: set[int] = set()
@@ -104,19 +114,35 @@ class Fanout:
             data = self._frame(kind, event_id, audience, lang)
             if data is not None:
                 subscriber.pending[kind] = data
-        self._subs[event_id].add(subscriber)
+        self._subs[event_id][audience].add(subscriber)
+        subscriber.beat = self._dealt % len(self._beats)
+        self._dealt += 1
+        self._beats[subscriber.beat].add(subscriber)
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        subs = self._subs.get(subscriber.event_id)
-        if subs is not None:
-            subs.discard(subscriber)
-            if not subs:
+        self._beats[subscriber.beat].discard(subscriber)
+        by_audience = self._subs.get(subscriber.event_id)
+        if by_audience is not None:
+            by_audience[subscriber.audience].discard(subscriber)
+            if not any(by_audience.values()):
                 del self._subs[subscriber.event_id]
 
     def count(self, event_id: int, audience: str | None = None) -> int:
-        subs = self._subs.get(event_id, ())
-        return sum(1 for s in subs if audience is None or s.audience == audience)
+        by_audience = self._subs.get(event_id)
+        if by_audience is None:
+            return 0
+        if audience is None:
+            return sum(len(subs) for subs in by_audience.values())
+        return len(by_audience.get(audience, ()))
+
+    def connections(self) -> dict[str, int]:
+        """Open streams per audience, over all events."""
+        counts = dict.fromkeys(AUDIENCES, 0)
+        for by_audience in self._subs.values():
+            for audience, subs in by_audience.items():
+                counts[audience] += len(subs)
+        return counts
 
     # -- changes -------------------------------------------------------------------
 
@@ -166,11 +192,11 @@ class Fanout:
             due, self._device_results_due = self._device_results_due, set()
             for event_id in due:
                 self._push(event_id, "results", (DEVICE,))
-        if now - self._last_heartbeat >= self._heartbeat:
-            self._last_heartbeat = now
-            for subs in self._subs.values():
-                for subscriber in subs:
-                    subscriber.offer("heartbeat", HEARTBEAT)
+        if now >= self._next_beat:
+            self._next_beat = max(self._next_beat + self._beat_step, now - self._beat_step)
+            for subscriber in self._beats[self._beat_index]:
+                subscriber.offer("heartbeat", HEARTBEAT)
+            self._beat_index = (self._beat_index + 1) % len(self._beats)
 
     def _invalidate(self, event_id: int, kind: str) -> None:
         for key in [k for k in self._latest if k[0] == event_id and k[3] == kind]:
@@ -188,10 +214,19 @@ class Fanout:
         return self._latest[key]
 
     def _push(self, event_id: int, kind: str, audiences: tuple[str, ...]) -> None:
-        for subscriber in self._subs.get(event_id, ()):
-            if subscriber.audience not in audiences:
+        by_audience = self._subs.get(event_id)
+        if by_audience is None:
+            return
+        for audience in audiences:
+            subs = by_audience[audience]
+            if not subs:
                 continue
-            data = self._frame(kind, event_id, subscriber.audience, subscriber.lang)
-            if data is not None:
-                subscriber.offer(kind, data)
-                self.frames_written += 1
+            by_lang: dict[str, bytes | None] = {}
+            for subscriber in subs:
+                lang = subscriber.lang
+                if lang not in by_lang:
+                    by_lang[lang] = self._frame(kind, event_id, audience, lang)
+                data = by_lang[lang]
+                if data is not None:
+                    subscriber.offer(kind, data)
+                    self.frames_written += 1

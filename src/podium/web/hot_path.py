@@ -16,11 +16,12 @@ unknown codes) goes on to the full app, which answers it as before.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
 from podium.live.fanout import DEVICE, Fanout
@@ -32,6 +33,7 @@ from podium.web.i18n import gettext as _
 from podium.web.messages import message
 from podium.web.security import CSP, PARTICIPANT_COOKIE
 
+log = logging.getLogger(__name__)
 MAX_ANSWER_BYTES = 64 * 1024  # a long open-text answer is a few kB
 
 SECURITY_HEADERS = [
@@ -104,7 +106,7 @@ class HotPath:
                 if "\x00" in code:
                     pass
                 elif action == "answer" and method == "POST":
-                    handled = await self._answer(code, scope, receive, send)
+                    handled = await self._answer_guarded(code, scope, receive, send)
                 elif action == "stream" and method == "GET":
                     handled = await self._stream(code, scope, receive, send)
                 if handled:
@@ -113,6 +115,31 @@ class HotPath:
                 await _send(Response(status_code=204), "de", scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    async def _answer_guarded(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
+        """In front of the app's own error handling: an unexpected failure is logged and
+        answered here, in the user's language, as the app would."""
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            return await self._answer(code, scope, receive, tracked)
+        except Exception:
+            log.exception("answer failed")
+            if started:
+                raise
+            lang = self.runtime.settings.default_language
+            context = i18n.current_lang.set(lang)
+            try:
+                error = {"error": "server_error", "message": message("server_error")}
+            finally:
+                i18n.current_lang.reset(context)
+            await _send(JSONResponse(error, 500), lang, scope, receive, send)
+            return True
 
     async def _answer(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
         request = _Request(scope)

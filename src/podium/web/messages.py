@@ -19,6 +19,7 @@ def N_(message: str) -> str:
 MESSAGES: dict[str, str] = {
     "malformed": N_("The answer could not be read. Please try again."),
     "answer_too_large": N_("The answer is too long to be sent."),
+    "server_error": N_("Something went wrong on the server. Please try again."),
     "no_choice": N_("Please choose an option."),
     "unknown_option": N_("That option does not belong to this question."),
     "too_many_choices": N_("Please choose at most %(max)s options."),
