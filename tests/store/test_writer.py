@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -308,3 +309,21 @@ async def test_one_newcomer_on_two_processes_at_once_is_one_participant(
 def test_an_answer_names_its_participant() -> None:
     with pytest.raises(ValueError):
         AnswerWrite("a" * 32, 1, None, 3, True)
+
+
+async def test_stored_rows_read_back_through_the_orm_as_written(runtime: Runtime) -> None:
+    """SQLite's writer thread writes in SQL text: values of every kind, and the time,
+    read back through SQLAlchemy exactly as the Core path would store them."""
+    event_id, question_id, pids = await setup(runtime, 4)
+    values: list[Any] = [4, [3, 1], "Mehr Videoberatung – bitte!", ["Homeoffice", "E-Akte"]]
+    before = datetime.now(UTC)
+    for pid, value in zip(pids, values, strict=True):
+        await runtime.writer.submit(write(question_id, pid, value), event_id)
+    async with runtime.sessions() as session:
+        stored = (await session.execute(select(Answer.value, Answer.created_at))).all()
+    assert [v for v, _ in stored] == values
+    for _value, created in stored:
+        created = created if created.tzinfo else created.replace(tzinfo=UTC)
+        assert before - timedelta(seconds=1) <= created <= datetime.now(UTC)
+    again = await runtime.writer.submit(write(question_id, pids[0], 5), event_id)
+    assert again.outcome is Outcome.CHANGED  # the stored 4 was read back as a number

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, false, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 
-from podium.store.tables import Answer, Participant, utcnow
+from podium.store.answer_sql import Statements, statements_for
+from podium.store.tables import utcnow
 
 
 class Outcome(StrEnum):
@@ -93,16 +92,17 @@ def write_batch(
 ) -> BatchResult:
     """Store a batch in the caller's transaction. `known` maps (event id, token hash)
     to participant ids already stored; it is only read."""
-    participants = _participants(conn, batch, known)
+    sql = statements_for(conn)
+    participants = _participants(sql, batch, known)
     pid_of = [
         item.write.participant_id
         if item.write.participant_id is not None
         else participants[(item.event_id, item.write.token_hash or "")]
         for item in batch
     ]
-    by_id = _stored_by_answer_id(conn, [item.write.answer_id for item in batch])
+    by_id = sql.by_answer_id(item.write.answer_id for item in batch)
     pairs = [(item.write.question_id, pid) for item, pid in zip(batch, pid_of, strict=True)]
-    current = _current_answers(conn, pairs)
+    current = sql.current(pairs)
     results: list[WriteResult] = []
     # (item, old value, old row: its id, or the answer id of a row of this batch)
     changes: list[tuple[Item, Any | None, int | str | None]] = []
@@ -144,17 +144,12 @@ def write_batch(
         current[key] = (None, w.value)
         results.append(WriteResult(Outcome.CHANGED if old else Outcome.CREATED))
         changes.append((item, old[1] if old else None, old_row))
-    # Rows are locked and keys inserted in one order (row id; question and
-    # participant) in every process, so two batches that touch the same
-    # participants wait for each other instead of deadlocking.
     if supersede:
-        conn.execute(update(Answer).where(Answer.id.in_(sorted(supersede))).values(superseded=True))
+        sql.supersede(supersede)
     ids: dict[str, int] = {}
     if rows:
-        # executemany with RETURNING: SQLite >= 3.35 and asyncpg (insertmanyvalues)
-        rows.sort(key=lambda r: (r["question_id"], r["participant_id"]))  # stable
-        inserted = conn.execute(insert(Answer).returning(Answer.answer_id, Answer.id), rows)
-        ids = {answer_id: row_id for answer_id, row_id in inserted}
+        rows.sort(key=lambda r: (r["question_id"], r["participant_id"]))  # stable: one order
+        ids = sql.insert_answers(rows)
     committed = [
         Committed(
             item.event_id,
@@ -170,7 +165,7 @@ def write_batch(
 
 
 def _participants(
-    conn: Connection, batch: Sequence[Item], known: dict[tuple[int, str], int]
+    sql: Statements, batch: Sequence[Item], known: dict[tuple[int, str], int]
 ) -> dict[tuple[int, str], int]:
     """The participant ids of the batch's token hashes; rows for new ones are created.
 
@@ -189,60 +184,10 @@ def _participants(
         else:
             found[(item.event_id, digest)] = pid
     for event_id, digests in wanted.items():
-        stored = _stored_participants(conn, event_id, digests)
+        stored = sql.participants(event_id, digests)
         missing = sorted(digests - stored.keys())  # one order in every process: no deadlock
         if missing:
-            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            now = utcnow()
-            conn.execute(
-                dialect_insert(Participant).on_conflict_do_nothing(
-                    index_elements=["event_id", "token_hash"]
-                ),
-                [{"event_id": event_id, "token_hash": d, "created_at": now} for d in missing],
-            )
-            stored.update(_stored_participants(conn, event_id, set(missing)))
+            sql.add_participants(event_id, missing, utcnow())
+            stored.update(sql.participants(event_id, missing))
         found.update({(event_id, digest): pid for digest, pid in stored.items()})
     return found
-
-
-def _stored_participants(conn: Connection, event_id: int, digests: set[str]) -> dict[str, int]:
-    rows = conn.execute(
-        select(Participant.token_hash, Participant.id).where(
-            Participant.event_id == event_id, Participant.token_hash.in_(digests)
-        )
-    )
-    return {digest: pid for digest, pid in rows}
-
-
-def _stored_by_answer_id(
-    conn: Connection, answer_ids: list[str]
-) -> dict[str, tuple[int, int, Any]]:
-    found = conn.execute(
-        select(Answer.answer_id, Answer.question_id, Answer.participant_id, Answer.value).where(
-            Answer.answer_id.in_(set(answer_ids))
-        )
-    )
-    return {row[0]: (row[1], row[2], row[3]) for row in found}
-
-
-def _current_answers(
-    conn: Connection, pairs: list[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[int | None, Any]]:
-    """The stored current answer (row id, value) of each (question, participant)."""
-    by_question: dict[int, set[int]] = {}
-    for question_id, participant_id in pairs:
-        by_question.setdefault(question_id, set()).add(participant_id)
-    condition = or_(
-        *(
-            and_(Answer.question_id == q, Answer.participant_id.in_(ps))
-            for q, ps in by_question.items()
-        )
-    )
-    # `== false()` renders `= 0`, which SQLite matches to the partial index
-    # uq_answers_current (`IS 0` would not, and would scan the question's rows).
-    found = conn.execute(
-        select(Answer.id, Answer.question_id, Answer.participant_id, Answer.value).where(
-            Answer.superseded == false(), condition
-        )
-    )
-    return {(row[1], row[2]): (row[0], row[3]) for row in found}
