@@ -203,14 +203,19 @@ class SqliteStatements:
     def insert_answers(self, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
         params: list[Any] = []
         dump_value, dump_time = self._dump_value, self._dump_time
+        stamps: dict[datetime, Any] = {}  # a batch's rows share one time: format it once
         for row in rows:
+            created = row["created_at"]
+            stamp = stamps.get(created)
+            if stamp is None:
+                stamp = stamps[created] = dump_time(created) if dump_time else created
             params += (
                 row["answer_id"],
                 row["question_id"],
                 row["participant_id"],
                 dump_value(row["value"]) if dump_value else row["value"],
                 1 if row["superseded"] else 0,
-                dump_time(row["created_at"]) if dump_time else row["created_at"],
+                stamp,
             )
         values = ",".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
         inserted = self._execute(

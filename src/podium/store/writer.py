@@ -86,7 +86,7 @@ class AnswerWriter:
         if self._task is None:
             raise RuntimeError("the answer writer is not running")
         future: asyncio.Future[WriteResult] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Pending(write, event_id, future))
+        self._queue.put_nowait(_Pending(write, event_id, future))  # unbounded: never waits
         return await future
 
     async def _run(self) -> None:

@@ -20,8 +20,8 @@ import logging
 from typing import Any
 
 from starlette.requests import cookie_parser
-from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
 from podium.live.fanout import DEVICE, Fanout
@@ -119,29 +119,27 @@ class HotPath:
     async def _answer_guarded(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
         """In front of the app's own error handling: an unexpected failure is logged and
         answered here, in the user's language, as the app would."""
-        started = False
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            started = True
-            await send(message)
-
         try:
-            return await self._answer(code, scope, receive, tracked)
+            reply = await self._answer(code, scope, receive)
         except Exception:
             log.exception("answer failed")
-            if started:
-                raise
             lang = self.runtime.settings.default_language
             context = i18n.current_lang.set(lang)
             try:
                 error = {"error": "server_error", "message": message("server_error")}
             finally:
                 i18n.current_lang.reset(context)
-            await _send(JSONResponse(error, 500), lang, scope, receive, send)
-            return True
+            reply = _json(500, error, lang)
+        if reply is None:
+            return False
+        if reply is not GONE:
+            status, headers, body = reply
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+        return True
 
-    async def _answer(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
+    async def _answer(self, code: str, scope: Scope, receive: Receive) -> Reply | None:
+        """The reply to an answer; None: the full app decides."""
         request = _Request(scope)
         token = request.token
         if (
@@ -150,25 +148,23 @@ class HotPath:
             or b"application/json" not in request.accept
             or not request.same_origin
         ):
-            return False
+            return None
         event = await self.runtime.live.by_code(code)
         if event is None:
-            return False
+            return None
         lang = request.language(event.language)
         context = i18n.current_lang.set(lang)
         try:
-            try:
-                body = await _read_body(receive)
-                if body is None:
-                    return True  # gone before its answer was read: nothing stored, nobody to tell
-                question_id, answer_id, raw = parse_answer(body)
-                submitted = await submit_answer(
-                    self.runtime, event, token, question_id, raw, answer_id
-                )
-            except RuleViolation as exc:
-                error = {"error": exc.code, "message": message(exc.code, exc.params)}
-                await _send(JSONResponse(error, exc.status), lang, scope, receive, send)
-                return True
+            body = await _read_body(receive)
+            if body is None:
+                return GONE  # gone before its answer was read: nothing stored, nobody to tell
+            question_id, answer_id, raw = parse_answer(body)
+            submitted = await submit_answer(self.runtime, event, token, question_id, raw, answer_id)
+        except RuleViolation as exc:
+            return _json(
+                exc.status, {"error": exc.code, "message": message(exc.code, exc.params)}, lang
+            )
+        else:
             received = {
                 "status": "received",
                 "outcome": str(submitted.result.outcome),
@@ -176,8 +172,7 @@ class HotPath:
                 "value": submitted.value,
                 "message": _("Answer received. Thank you!"),
             }
-            await _send(JSONResponse(received), lang, scope, receive, send)
-            return True
+            return _json(200, received, lang)
         finally:
             i18n.current_lang.reset(context)
 
@@ -232,3 +227,19 @@ def parse_answer(body: bytes) -> tuple[int, str, Any]:
 async def _send(response: Response, lang: str, scope: Scope, receive: Receive, send: Send) -> None:
     response.raw_headers += [*SECURITY_HEADERS, (b"content-language", lang.encode())]
     await response(scope, receive, send)
+
+
+# (status, headers, body) of a reply that is sent as it is
+Reply = tuple[int, list[tuple[bytes, bytes]], bytes]
+GONE: Reply = (0, [], b"")  # the client left: nothing to send
+
+
+def _json(status: int, content: dict[str, Any], lang: str) -> Reply:
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *SECURITY_HEADERS,
+        (b"content-language", lang.encode()),
+    ]
+    return status, headers, body
