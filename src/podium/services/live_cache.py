@@ -44,6 +44,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from podium.domain.blocklist import Blocklist, default_blocklist
+from podium.domain.contributions import Moderation
 from podium.domain.questions import QuestionSpec
 from podium.domain.tally import Tally
 from podium.live.hub import Message
@@ -78,6 +80,12 @@ class LiveEvent:
     order: list[int]
     tallies: dict[int, Tally] = field(default_factory=dict)
     rows: dict[int, CountedRows] = field(default_factory=dict)  # per question, with tallies
+    # written contributions: open or not, how they are moderated, to whom, what is blocked
+    contributions_open: bool = True
+    moderation: Moderation = Moderation.PRE
+    panelists: tuple[str, ...] = ()
+    blocklist: Blocklist = field(default_factory=Blocklist)
+    screen_mode: str = "poll"
 
     @property
     def current(self) -> LiveQuestion | None:
@@ -282,6 +290,13 @@ class LiveCache:
                 order=[q.id for q in event.questions],
                 tallies=tallies,
                 rows=rows,
+                contributions_open=event.contributions_open,
+                moderation=Moderation(event.moderation),
+                panelists=tuple(event.panelists or ()),
+                blocklist=default_blocklist(event.language).merged(
+                    event.blocked_words or (), event.allowed_words or ()
+                ),
+                screen_mode=event.screen_mode,
             )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -83,6 +84,15 @@ class Event(Base):
     # Live state: the question the moderator shows right now. No foreign key, so that
     # events and questions do not depend on each other; deleting a question clears it.
     current_question_id: Mapped[int | None] = mapped_column(Integer)
+    # Written contributions to the panel (domain/contributions.py)
+    contributions_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    moderation: Mapped[str] = mapped_column(String(10), default="pre", server_default="pre")
+    panelists: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # this event's edits of the shipped blocklist: words added, shipped words allowed
+    blocked_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    allowed_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # what the presenter screen shows: the current poll, or the approved contributions
+    screen_mode: Mapped[str] = mapped_column(String(20), default="poll", server_default="poll")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="events")
@@ -186,3 +196,62 @@ class EventModerator(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class Contribution(Base):
+    """A question or statement sent to the panel. `text` is what is shown; when a
+    moderator corrects a typo, the participant's own words stay in `original_text`.
+    `version` grows with every moderation, so that a moderator acting on what they saw
+    learns when someone else acted first. `votes` is the count of its rows in
+    contribution_votes, kept in the transaction that changes them."""
+
+    __tablename__ = "contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    original_text: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(100))
+    panelist: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(10))
+    highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ContributionVote(Base):
+    """One upvote per participant and contribution: the primary key says so."""
+
+    __tablename__ = "contribution_votes"
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ParticipantBan(Base):
+    """A participant token that may send no more contributions to this event."""
+
+    __tablename__ = "participant_bans"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,242 @@
+"""What a participant does with written contributions: send one, upvote, take it back.
+
+Every rule is asked of domain/contributions.py and domain/blocklist.py before
+anything is stored; a contribution that is not approved is never published
+beyond the moderators (see `Item.visible`). After each commit the hub is told that
+the event's contributions changed; the contribution board reloads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from podium.domain.contributions import (
+    InvalidContribution,
+    Limits,
+    RateLimit,
+    State,
+    Status,
+    check_rate,
+    clean_name,
+    clean_panelist,
+    clean_text,
+    initial_state,
+    is_near_duplicate,
+    visible_to_audience,
+)
+from podium.domain.errors import NotAllowed, NotFound
+from podium.services.live_cache import LiveEvent
+from podium.services.participation import participant_id, token_hash
+from podium.services.runtime import Runtime
+from podium.store.tables import Contribution, ContributionVote, Participant, ParticipantBan, utcnow
+
+RATE = RateLimit()
+LIMITS = Limits()
+MINE_WINDOW = timedelta(minutes=10)  # a participant's own texts, for duplicates
+ROOM_WINDOW = timedelta(seconds=60)  # anyone's texts, for the same text pasted again
+
+
+@dataclass(frozen=True)
+class Item:
+    """A contribution as views and the API show it."""
+
+    id: int
+    event_id: int
+    text: str
+    original_text: str | None  # the participant's words, when a moderator corrected them
+    name: str | None
+    panelist: str | None
+    status: Status
+    votes: int
+    version: int
+    merged_into_id: int | None
+    created_at: datetime
+
+    @property
+    def visible(self) -> bool:
+        """May participants and the presenter screen see it? Only when approved."""
+        return visible_to_audience(self.status)
+
+    @property
+    def state(self) -> State:
+        return self.status.state
+
+
+def item_of(row: Contribution) -> Item:
+    return Item(
+        id=row.id,
+        event_id=row.event_id,
+        text=row.text,
+        original_text=row.original_text,
+        name=row.name,
+        panelist=row.panelist,
+        status=Status(State(row.state), row.highlighted, row.answered, row.pinned),
+        votes=row.votes,
+        version=row.version,
+        merged_into_id=row.merged_into_id,
+        created_at=row.created_at,
+    )
+
+
+async def changed(rt: Runtime, event_id: int) -> None:
+    await rt.publish({"type": "contributions", "event_id": event_id})
+
+
+async def all_items(rt: Runtime, event_id: int) -> list[Item]:
+    """Every contribution of the event, oldest first: for moderators and the board."""
+    async with rt.sessions() as session:
+        rows = await session.scalars(
+            select(Contribution).where(Contribution.event_id == event_id).order_by(Contribution.id)
+        )
+        return [item_of(row) for row in rows]
+
+
+async def submit(
+    rt: Runtime, event: LiveEvent, token: str, text: Any, name: Any = None, panelist: Any = None
+) -> Item:
+    """Check a contribution against every rule, then store it: pending under
+    pre-moderation, approved under post-moderation."""
+    if not event.contributions_open:
+        raise NotAllowed("contributions_closed")
+    clean = clean_text(text, LIMITS)
+    shown_name = clean_name(name, LIMITS)
+    addressed = clean_panelist(panelist, event.panelists)
+    blocked = event.blocklist.find(clean) + (event.blocklist.find(shown_name) if shown_name else [])
+    if blocked:
+        raise InvalidContribution("contribution_blocked", words=", ".join(dict.fromkeys(blocked)))
+    pid = await participant_id(rt, event.id, token)
+    now = utcnow()
+    async with rt.sessions() as session:
+        if await session.get(ParticipantBan, (event.id, pid)) is not None:
+            raise NotAllowed("banned")
+        mine = (
+            await session.execute(
+                select(Contribution.created_at, Contribution.original_text, Contribution.text)
+                .where(
+                    Contribution.participant_id == pid,
+                    Contribution.created_at >= now - MINE_WINDOW,
+                )
+                .order_by(Contribution.id)
+            )
+        ).all()
+        room = await session.scalars(
+            select(Contribution.text).where(
+                Contribution.event_id == event.id,
+                Contribution.created_at >= now - ROOM_WINDOW,
+            )
+        )
+        room_texts = list(room)
+    check_rate([_seconds(row[0], now) for row in mine], 0.0, RATE)
+    if is_near_duplicate(clean, [row[1] or row[2] for row in mine] + room_texts):
+        raise NotAllowed("duplicate_contribution")
+    state = initial_state(event.moderation)
+    async with rt.sessions.begin() as session:
+        row = Contribution(
+            event_id=event.id,
+            participant_id=pid,
+            text=clean,
+            name=shown_name,
+            panelist=addressed,
+            state=state.value,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        item = item_of(row)
+    await changed(rt, event.id)
+    return item
+
+
+def _seconds(at: datetime, now: datetime) -> float:
+    """`at` as seconds before now (negative): the rate limit's clock runs at 0 = now.
+    SQLite hands times back without their zone; they are UTC."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=now.tzinfo)
+    return (at - now).total_seconds()
+
+
+async def vote(rt: Runtime, event: LiveEvent, token: str, contribution_id: int, up: bool) -> Item:
+    """Upvote (or take the upvote back). The database keeps one vote per participant
+    and contribution; a repeated upvote changes nothing."""
+    pid = await participant_id(rt, event.id, token)
+    async with rt.sessions() as session:
+        row = await session.get(Contribution, contribution_id)
+        if row is None or row.event_id != event.id:
+            raise NotFound("unknown_contribution")
+        if not item_of(row).visible:
+            raise NotAllowed("contribution_not_votable")
+    dialect = rt.engine.dialect.name
+    async with rt.sessions.begin() as session:
+        if up:
+            dialect_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            added = await session.scalar(
+                dialect_insert(ContributionVote)
+                .values(contribution_id=contribution_id, participant_id=pid, created_at=utcnow())
+                .on_conflict_do_nothing()
+                .returning(ContributionVote.contribution_id)
+            )
+            step = 1 if added is not None else 0
+        else:
+            removed = await session.execute(
+                delete(ContributionVote)
+                .where(
+                    ContributionVote.contribution_id == contribution_id,
+                    ContributionVote.participant_id == pid,
+                )
+                .returning(ContributionVote.contribution_id)
+            )
+            step = -1 if removed.first() is not None else 0
+        if step:
+            # votes + 1 in SQL: atomic on the row, whoever else votes at the same moment
+            await session.execute(
+                update(Contribution)
+                .where(Contribution.id == contribution_id)
+                .values(votes=Contribution.votes + step)
+            )
+        fresh = await session.get(Contribution, contribution_id, populate_existing=True)
+        assert fresh is not None
+        item = item_of(fresh)
+    if step:
+        await changed(rt, event.id)
+    return item
+
+
+async def mine(rt: Runtime, event_id: int, token: str) -> tuple[list[Item], set[int]]:
+    """The participant's own contributions (pending ones too) and what it upvoted."""
+    digest = token_hash(event_id, token)
+    async with rt.sessions() as session:
+        pid = await session.scalar(
+            select(Participant.id).where(
+                Participant.event_id == event_id, Participant.token_hash == digest
+            )
+        )
+        if pid is None:
+            return [], set()
+        own = await session.scalars(
+            select(Contribution)
+            .where(Contribution.participant_id == pid, Contribution.event_id == event_id)
+            .order_by(Contribution.id)
+        )
+        items = [item_of(row) for row in own]
+        voted = await session.scalars(
+            select(ContributionVote.contribution_id).where(ContributionVote.participant_id == pid)
+        )
+        return items, set(voted)
+
+
+async def counted_votes(rt: Runtime, contribution_id: int) -> int:
+    """The rows behind a contribution's vote count (for checks and merges)."""
+    async with rt.sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count()).where(ContributionVote.contribution_id == contribution_id)
+            )
+            or 0
+        )
