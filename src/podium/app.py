@@ -21,6 +21,7 @@ from podium.web.hot_path import HotPath
 from podium.web.routes import (
     api,
     auth,
+    contributions,
     moderator,
     ops,
     organiser,
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     frames = Frames(rt, templates.env)
     fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick, settings.heartbeat)
     rt.live.watch(fanout.notify)
+    rt.board.watch(fanout.notify)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,6 +87,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(SecurityMiddleware, default_language=settings.default_language)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, participant, presenter, moderator, organiser, results, api, ops):
+    for module in (
+        auth,
+        participant,
+        contributions,
+        presenter,
+        moderator,
+        organiser,
+        results,
+        api,
+        ops,
+    ):
         app.include_router(module.router)
     return app

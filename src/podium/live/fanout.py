@@ -5,9 +5,10 @@ The budget (see docs/ARCHITECTURE.md): every frame written costs ~14 us, so
   go to every subscriber;
 - a subscriber holds at most the latest frame of each kind (a buffer of one):
   a slow reader skips to the newest state, it never grows a queue;
-- results go to screens and moderators at most every `screen_tick` seconds, to
-  participants' devices at most every `device_tick` seconds and only while
-  results are shown to them; state changes go out on the next tick;
+- results and contributions go to screens and moderators at most every
+  `screen_tick` seconds, to participants' devices at most every `device_tick`
+  seconds (results only while they are shown to them); state changes go out on
+  the next tick;
 - one timer for all heartbeats, instead of a timer per connection: subscribers are
   dealt round-robin into one bucket per tick of a heartbeat period, and each tick
   offers a comment to one bucket. Every stream hears one every `heartbeat` seconds,
@@ -30,7 +31,7 @@ SCREEN = "screen"
 DEVICE = "device"
 MODERATOR = "moderator"
 AUDIENCES = (SCREEN, DEVICE, MODERATOR)
-KINDS = ("state", "results")
+KINDS = ("state", "results", "contributions")
 HEARTBEAT = b": keep-alive\n\n"  # an SSE comment: keeps proxies from closing idle streams
 
 
@@ -99,8 +100,8 @@ class Fanout:
         )
         self._latest: dict[tuple[int, str, str, str], bytes | None] = {}
         self._state_dirty: set[int] = set()
-        self._results_dirty: set[int] = set()
-        self._device_results_due: set[int] = set()
+        self._dirty: dict[str, set[int]] = {"results": set(), "contributions": set()}
+        self._device_due: dict[str, set[int]] = {"results": set(), "contributions": set()}
         self._last_device_push = 0.0
         self._next_id = int(time.time() * 1000)
         self._task: asyncio.Task[None] | None = None
@@ -151,7 +152,7 @@ class Fanout:
         if what == "state":
             self._state_dirty.add(event_id)
         else:
-            self._results_dirty.add(event_id)
+            self._dirty["contributions" if what == "contributions" else "results"].add(event_id)
 
     # -- the ticker ---------------------------------------------------------------
 
@@ -176,22 +177,25 @@ class Fanout:
 
     def tick(self, now: float) -> None:
         state, self._state_dirty = self._state_dirty, set()
-        results, self._results_dirty = self._results_dirty, set()
         for event_id in state:
             self._invalidate(event_id, "state")
             self._invalidate(event_id, "results")
             self._push(event_id, "state", AUDIENCES)
             self._push(event_id, "results", AUDIENCES)
-        for event_id in results - state:
-            self._invalidate(event_id, "results")
-            self._push(event_id, "results", (SCREEN, MODERATOR))
-            self._device_results_due.add(event_id)
-        self._device_results_due -= state
-        if self._device_results_due and now - self._last_device_push >= self._device_tick:
+        for kind in ("results", "contributions"):
+            dirty, self._dirty[kind] = self._dirty[kind], set()
+            for event_id in dirty - state if kind == "results" else dirty:
+                self._invalidate(event_id, kind)
+                self._push(event_id, kind, (SCREEN, MODERATOR))
+                self._device_due[kind].add(event_id)
+        self._device_due["results"] -= state
+        due_any = any(self._device_due.values())
+        if due_any and now - self._last_device_push >= self._device_tick:
             self._last_device_push = now
-            due, self._device_results_due = self._device_results_due, set()
-            for event_id in due:
-                self._push(event_id, "results", (DEVICE,))
+            for kind, due in self._device_due.items():
+                self._device_due[kind] = set()
+                for event_id in due:
+                    self._push(event_id, kind, (DEVICE,))
         if now >= self._next_beat:
             self._next_beat = max(self._next_beat + self._beat_step, now - self._beat_step)
             for subscriber in self._beats[self._beat_index]:

@@ -5,14 +5,20 @@ Web, CLI and tests hold one `Runtime` and pass it to the service functions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from podium.live.hub import Hub, MemoryHub, Message
+from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
 from podium.settings import Settings
 from podium.store.engine import make_engine, make_sessionmaker
 from podium.store.migrate import ensure_migrated
 from podium.store.writer import AnswerWriter, Committed
+
+if TYPE_CHECKING:
+    from podium.services.contributions import Item
 
 
 def make_hub(settings: Settings) -> Hub:
@@ -37,11 +43,13 @@ class Runtime:
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.hub: Hub = hub or make_hub(settings)
         self.live = LiveCache(self.sessions)
+        self.board = ContributionBoard(self._contributions)
         self.writer = AnswerWriter(self.engine, self._publish_answers)
         # participant token hash -> row id: a vote needs no lookup after the first
         self.participants: dict[str, int] = {}
         # Tallies move only by hub messages, this process's own included: one code path.
         self.hub.add_listener(self.live.on_message)
+        self.hub.add_listener(self.board.on_message)
 
     async def start(self) -> None:
         await ensure_migrated(self.engine, self.settings.database_url)
@@ -49,9 +57,15 @@ class Runtime:
         await self.writer.start()
 
     async def stop(self) -> None:
+        await self.board.stop()
         await self.writer.stop()
         await self.hub.stop()
         await self.engine.dispose()
+
+    async def _contributions(self, event_id: int) -> list[Item]:
+        from podium.services.contributions import all_items
+
+        return await all_items(self, event_id)
 
     async def publish(self, message: Message) -> None:
         await self.hub.publish(message)

@@ -7,7 +7,10 @@ import json
 
 from jinja2 import Environment
 
+from podium.domain.contributions import State
 from podium.live.fanout import DEVICE, MODERATOR, SCREEN
+from podium.services.contribution_board import highlighted, public
+from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent, LiveQuestion
 from podium.services.runtime import Runtime
 from podium.web import i18n
@@ -26,6 +29,12 @@ class Frames:
         try:
             if kind == "state":
                 return json.dumps(self.state(event, audience), separators=(",", ":"))
+            if kind == "contributions":
+                items = self._rt.board.loaded(event_id)
+                if items is None:
+                    return None
+                data = contributions_frame(self._env, event, items, audience)
+                return json.dumps(data, separators=(",", ":"))
             html = self.results_html(event, audience)
             if html is None:
                 return None
@@ -74,3 +83,38 @@ def render_results(env: Environment, event: LiveEvent, question: LiveQuestion, b
     return env.get_template("partials/results.html").render(
         question=question, result=result, big=big
     )
+
+
+DEVICE_LIST_MAX = 100  # the device frame goes to every participant: keep it small
+
+
+def contributions_frame(
+    env: Environment, event: LiveEvent, items: list[Item], audience: str
+) -> dict[str, object]:
+    """What each audience sees of the contributions. Participants and the screen get
+    approved ones only (never a pending one, whatever the moderation mode);
+    moderators get the whole queue."""
+    if audience == MODERATOR:
+        return {
+            "html": env.get_template("moderator/contributions_queue.html").render(
+                event=event, items=items
+            ),
+            "pending": sum(1 for i in items if i.state is State.PENDING),
+        }
+    shown = public(items)
+    if audience == SCREEN:
+        answering = highlighted(items)
+        return {
+            "mode": event.screen_mode,
+            "highlighted": answering.id if answering else None,
+            "html": env.get_template("partials/contributions_screen.html").render(
+                event=event, highlight=answering, top=shown[:5]
+            ),
+        }
+    return {
+        "open": event.contributions_open,
+        "count": len(shown),
+        "html": env.get_template("partials/contributions_list.html").render(
+            event=event, items=shown[:DEVICE_LIST_MAX], total=len(shown)
+        ),
+    }

@@ -84,6 +84,33 @@ MESSAGES: dict[str, str] = {
     "no_file": N_("Please choose a file to upload."),
     "file_too_large": N_("The file may be at most %(max)s kB."),
     "file_not_text": N_("The file is not a text file in UTF-8."),
+    # Written contributions (domain/contributions.py, services/contributions.py, moderation.py)
+    "empty_contribution": N_("Please write something first."),
+    "contribution_too_long": N_("Please keep it to %(max)s characters."),
+    "contribution_too_short": N_("Please write at least %(min)s characters."),
+    "contribution_blocked": N_(
+        "Please rephrase your contribution: it contains words that are not allowed here"
+        " (%(words)s)."
+    ),
+    "unknown_panelist": N_("Please choose one of the panelists of this event."),
+    "too_fast": N_("Please wait %(seconds)s seconds before sending another contribution."),
+    "duplicate_contribution": N_("This contribution has just been sent already."),
+    "banned": N_("You can no longer send contributions to this event."),
+    "contributions_closed": N_("Contributions to this event are closed."),
+    "unknown_contribution": N_("This contribution does not exist (any more)."),
+    "contribution_not_votable": N_("Only contributions shown to everyone can be upvoted."),
+    "contribution_not_possible": N_(
+        "This is not possible for this contribution in its current state. The list has"
+        " been updated."
+    ),
+    "contribution_changed": N_(
+        "Another moderator has just changed this contribution. Please look at it again."
+    ),
+    "merge_itself": N_("A contribution cannot be merged with itself."),
+    "unknown_action": N_("Unknown action."),
+    "unknown_moderation": N_("Please choose pre- or post-moderation."),
+    "unknown_screen_mode": N_("Unknown screen view."),
+    "entry_too_long": N_("An entry may have at most %(max)s characters."),
 }
 
 

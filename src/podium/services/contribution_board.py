@@ -1,0 +1,95 @@
+"""Each running event's contributions, in memory, for the live views.
+
+The board is a copy of the stored rows, read again whenever the hub says an
+event's contributions changed (a send, an upvote, a moderation, in any process).
+Reads are coalesced: while one runs, further messages only mark the event dirty,
+and one more read follows. A thousand upvotes in a second cost a handful of reads,
+and a deleted contribution is gone from the board after the next one (well within
+the two seconds the live views promise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from podium.domain.contributions import State
+from podium.live.hub import Message
+
+if TYPE_CHECKING:  # the services import the runtime, which holds the board
+    from podium.services.contributions import Item
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[int], Awaitable["list[Item]"]]
+Watcher = Callable[[str, int, int | None], None]
+
+
+class ContributionBoard:
+    def __init__(self, read: Reader) -> None:
+        self._read = read
+        self._items: dict[int, list[Item]] = {}
+        self._dirty: set[int] = set()
+        self._reading: dict[int, asyncio.Task[None]] = {}
+        self._watchers: list[Watcher] = []
+
+    def watch(self, watcher: Watcher) -> None:
+        """Be told ("contributions", event id, None) after every change is read."""
+        self._watchers.append(watcher)
+
+    def loaded(self, event_id: int) -> list[Item] | None:
+        return self._items.get(event_id)
+
+    async def get(self, event_id: int) -> list[Item]:
+        if event_id not in self._items:
+            self._items[event_id] = await self._read(event_id)
+        return self._items[event_id]
+
+    async def on_message(self, message: Message) -> None:
+        kind = message.get("type")
+        if kind == "contributions":
+            self._schedule(int(message["event_id"]))
+        elif kind == "resync":
+            for event_id in list(self._items):
+                self._schedule(event_id)
+
+    def _schedule(self, event_id: int) -> None:
+        if event_id not in self._items:
+            return  # nobody looks at it here: read when someone does
+        self._dirty.add(event_id)
+        if event_id not in self._reading:
+            self._reading[event_id] = asyncio.create_task(self._reread(event_id))
+
+    async def _reread(self, event_id: int) -> None:
+        try:
+            while event_id in self._dirty:
+                self._dirty.discard(event_id)
+                try:
+                    self._items[event_id] = await self._read(event_id)
+                except Exception:
+                    log.exception("reading the contributions of event %s failed", event_id)
+                    return
+                for watcher in self._watchers:
+                    watcher("contributions", event_id, None)
+        finally:
+            self._reading.pop(event_id, None)
+
+    async def stop(self) -> None:
+        for task in list(self._reading.values()):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def public(items: list[Item]) -> list[Item]:
+    """What participants and the screen may see: approved ones, pinned first, then by
+    upvotes, then oldest first (a stable order while votes are equal)."""
+    shown = [i for i in items if i.state is State.APPROVED]
+    return sorted(shown, key=lambda i: (not i.status.pinned, -i.votes, i.id))
+
+
+def highlighted(items: list[Item]) -> Item | None:
+    return next((i for i in items if i.status.highlighted and i.state is State.APPROVED), None)
