@@ -154,3 +154,31 @@ def test_a_closed_subscriber_wakes_its_writer() -> None:
     sub.take()
     sub.close()
     assert sub.closed and sub.wake.is_set()
+
+
+def test_upvotes_reach_devices_as_counts_and_screens_as_the_whole_list() -> None:
+    source, fanout = make()
+    device = fanout.subscribe(1, DEVICE, "de")
+    screen = fanout.subscribe(1, SCREEN, "de")
+    assert b"event: votes" not in device.take()  # the first frame: the list holds the counts
+    screen.take()
+    source.version = 1
+    fanout.notify("votes", 1, None)
+    fanout.tick(now=10.0)
+    assert b"event: contributions" in screen.take()
+    chunk = device.take()
+    assert b"event: votes" in chunk and b"event: contributions" not in chunk
+
+
+def test_a_newer_list_replaces_unsent_counts() -> None:
+    source, fanout = make()
+    device = fanout.subscribe(1, DEVICE, "de")
+    device.take()
+    fanout.notify("votes", 1, None)
+    fanout.tick(now=10.0)
+    source.version = 2
+    fanout.notify("contributions", 1, None)
+    fanout.tick(now=20.0)
+    chunk = device.take()  # a slow reader: both were offered before it read
+    assert b"event: contributions" in chunk and b"event: votes" not in chunk
+    assert b'"v":2' in chunk

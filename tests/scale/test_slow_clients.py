@@ -280,7 +280,8 @@ def test_idle_stream_gets_heartbeats(server: Server) -> None:
     path = f"/present/{server.db.idle_presenter_token}/stream"
     opened = time.monotonic()
     reader = asyncio.run(read_stream(server.process.url, path, 3 * HEARTBEAT + 0.4))
-    assert [f.event for f in reader.frames] == ["state"]  # the snapshot, then nothing changes
+    # the snapshot (the current state and the contributions), then nothing changes
+    assert [f.event for f in reader.frames] == ["state", "contributions"]
     assert len(reader.comments) >= 3, reader.comments
     beats = [opened, *reader.comments]
     gaps = [b - a for a, b in itertools.pairwise(beats)]

@@ -170,3 +170,26 @@ async def test_event_rules_apply_to_imports(runtime: Runtime, text: str, code: s
         await import_event(runtime, text)
     assert caught.value.code == code
     assert (await snapshot(runtime))["events"] == []
+
+
+async def test_contribution_settings_travel_with_the_event(runtime: Runtime) -> None:
+    text = (
+        "title: Podium mit Fragen\n"
+        "contributions:\n"
+        "  moderation: post\n"
+        "  open: false\n"
+        "  panelists: [Dr. Irene Vorholz, '  Michael   Knapp ']\n"
+        "  blocked_words: [Bürokratiemonster]\n"
+    )
+    event = await import_event(runtime, text)
+    exported = yaml.safe_load(await export_event(runtime, event.id))
+    assert exported["contributions"] == {
+        "open": False,
+        "moderation": "post",
+        "panelists": ["Dr. Irene Vorholz", "Michael Knapp"],
+        "blocked_words": ["Bürokratiemonster"],
+        "allowed_words": [],
+    }
+    with pytest.raises(RuleViolation) as caught:
+        await import_event(runtime, "title: X\ncontributions:\n  moderation: sometimes\n")
+    assert "contributions.moderation" in caught.value.params["detail"]

@@ -31,7 +31,10 @@ SCREEN = "screen"
 DEVICE = "device"
 MODERATOR = "moderator"
 AUDIENCES = (SCREEN, DEVICE, MODERATOR)
-KINDS = ("state", "results", "contributions")
+# "votes": only the upvote counts of the contributions devices see changed. A device
+# gets the counts (a few bytes each) instead of the whole list again, at most once a
+# device tick; screens and moderators (few) get the whole contributions frame.
+KINDS = ("state", "results", "contributions", "votes")
 HEARTBEAT = b": keep-alive\n\n"  # an SSE comment: keeps proxies from closing idle streams
 
 
@@ -55,6 +58,8 @@ class Subscriber:
 
     def offer(self, kind: str, data: bytes) -> None:
         self.pending[kind] = data  # replaces an unsent older frame of the same kind
+        if kind == "contributions":
+            self.pending.pop("votes", None)  # older counts must not follow the newer list
         self.wake.set()
 
     def close(self, *_: object) -> None:
@@ -100,8 +105,16 @@ class Fanout:
         )
         self._latest: dict[tuple[int, str, str, str], bytes | None] = {}
         self._state_dirty: set[int] = set()
-        self._dirty: dict[str, set[int]] = {"results": set(), "contributions": set()}
-        self._device_due: dict[str, set[int]] = {"results": set(), "contributions": set()}
+        self._dirty: dict[str, set[int]] = {
+            "results": set(),
+            "contributions": set(),
+            "votes": set(),
+        }
+        self._device_due: dict[str, set[int]] = {
+            "results": set(),
+            "contributions": set(),
+            "votes": set(),
+        }
         self._last_device_push = 0.0
         self._next_id = int(time.time() * 1000)
         self._task: asyncio.Task[None] | None = None
@@ -111,7 +124,7 @@ class Fanout:
 
     def subscribe(self, event_id: int, audience: str, lang: str) -> Subscriber:
         subscriber = Subscriber(event_id, audience, lang)
-        for kind in KINDS:
+        for kind in KINDS[:-1]:  # the full state: "votes" is in "contributions"
             data = self._frame(kind, event_id, audience, lang)
             if data is not None:
                 subscriber.pending[kind] = data
@@ -152,7 +165,7 @@ class Fanout:
         if what == "state":
             self._state_dirty.add(event_id)
         else:
-            self._dirty["contributions" if what == "contributions" else "results"].add(event_id)
+            self._dirty[what if what in ("contributions", "votes") else "results"].add(event_id)
 
     # -- the ticker ---------------------------------------------------------------
 
@@ -182,13 +195,19 @@ class Fanout:
             self._invalidate(event_id, "results")
             self._push(event_id, "state", AUDIENCES)
             self._push(event_id, "results", AUDIENCES)
-        for kind in ("results", "contributions"):
+        for kind in ("results", "contributions", "votes"):
             dirty, self._dirty[kind] = self._dirty[kind], set()
             for event_id in dirty - state if kind == "results" else dirty:
                 self._invalidate(event_id, kind)
-                self._push(event_id, kind, (SCREEN, MODERATOR))
+                if kind == "votes":
+                    # the full list holds the counts too: new subscribers get them there
+                    self._invalidate(event_id, "contributions")
+                    self._push(event_id, "contributions", (SCREEN, MODERATOR))
+                else:
+                    self._push(event_id, kind, (SCREEN, MODERATOR))
                 self._device_due[kind].add(event_id)
         self._device_due["results"] -= state
+        self._device_due["votes"] -= self._device_due["contributions"]  # the list has them
         due_any = any(self._device_due.values())
         if due_any and now - self._last_device_push >= self._device_tick:
             self._last_device_push = now

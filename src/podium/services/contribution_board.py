@@ -32,6 +32,7 @@ class ContributionBoard:
     def __init__(self, read: Reader) -> None:
         self._read = read
         self._items: dict[int, list[Item]] = {}
+        self._shapes: dict[int, object] = {}  # what the items look like, upvotes aside
         self._dirty: set[int] = set()
         self._reading: dict[int, asyncio.Task[None]] = {}
         self._watchers: list[Watcher] = []
@@ -45,7 +46,9 @@ class ContributionBoard:
 
     async def get(self, event_id: int) -> list[Item]:
         if event_id not in self._items:
-            self._items[event_id] = await self._read(event_id)
+            items = await self._read(event_id)
+            self._items[event_id] = items
+            self._shapes[event_id] = _shape(items)
         return self._items[event_id]
 
     async def on_message(self, message: Message) -> None:
@@ -68,12 +71,17 @@ class ContributionBoard:
             while event_id in self._dirty:
                 self._dirty.discard(event_id)
                 try:
-                    self._items[event_id] = await self._read(event_id)
+                    items = await self._read(event_id)
                 except Exception:
                     log.exception("reading the contributions of event %s failed", event_id)
                     return
+                self._items[event_id] = items
+                shape = _shape(items)
+                # Only upvotes moved (the common case while a room votes): "votes".
+                what = "votes" if shape == self._shapes.get(event_id) else "contributions"
+                self._shapes[event_id] = shape
                 for watcher in self._watchers:
-                    watcher("contributions", event_id, None)
+                    watcher(what, event_id, None)
         finally:
             self._reading.pop(event_id, None)
 
@@ -82,6 +90,10 @@ class ContributionBoard:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def _shape(items: list[Item]) -> object:
+    return [(i.id, i.text, i.name, i.panelist, i.status, i.merged_into_id) for i in items]
 
 
 def public(items: list[Item]) -> list[Item]:

@@ -34,8 +34,10 @@ EVENT_KEYS = (
     "format",
     "starts_at",
     "language",
+    "contributions",
     "questions",
 )
+CONTRIBUTION_KEYS = ("open", "moderation", "panelists", "blocked_words", "allowed_words")
 QUESTION_KEYS = ("kind", "title", "options", "settings", "allow_change")
 
 
@@ -62,6 +64,13 @@ async def export_event(rt: Runtime, ref: str | int) -> str:
         "format": event.format,
         "starts_at": starts_at.isoformat() if starts_at else None,
         "language": event.language,
+        "contributions": {
+            "open": event.contributions_open,
+            "moderation": event.moderation,
+            "panelists": list(event.panelists or []),
+            "blocked_words": list(event.blocked_words or []),
+            "allowed_words": list(event.allowed_words or []),
+        },
         "questions": [
             {
                 "kind": q.kind,
@@ -79,7 +88,7 @@ async def export_event(rt: Runtime, ref: str | int) -> str:
 async def import_event(rt: Runtime, text: str) -> Event:
     """Create the event (and its series, unless one of that title exists) from YAML.
     Everything is checked before the one transaction that writes it."""
-    series_title, fields, questions = _parse(text)
+    series_title, fields, questions, contributions = _parse(text)
 
     async def once() -> Event:
         async with rt.sessions() as session, session.begin():
@@ -92,6 +101,8 @@ async def import_event(rt: Runtime, text: str) -> Event:
                     series = await insert_series(session, series_title)
                 series_id = series.id
             event = await insert_event(session, replace(fields, series_id=series_id))
+            for key, value in contributions.items():
+                setattr(event, key, value)
             for question in questions:
                 await insert_question(session, event.id, question)
             return await load_event(session, event.id)
@@ -101,7 +112,9 @@ async def import_event(rt: Runtime, text: str) -> Event:
     return event
 
 
-def _parse(text: str) -> tuple[str | None, EventFields, list[CheckedQuestion]]:
+def _parse(
+    text: str,
+) -> tuple[str | None, EventFields, list[CheckedQuestion], dict[str, Any]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -124,7 +137,33 @@ def _parse(text: str) -> tuple[str | None, EventFields, list[CheckedQuestion]]:
     if not isinstance(raw_questions, list):
         raise _bad("questions: a list is expected")
     questions = [_question(raw, n) for n, raw in enumerate(raw_questions, start=1)]
-    return (None if series is None else check_title(series)), fields, questions
+    contributions = _contributions(data.get("contributions"))
+    return (None if series is None else check_title(series)), fields, questions, contributions
+
+
+def _contributions(raw: Any) -> dict[str, Any]:
+    """The event's settings for written contributions, as Event columns."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _bad("contributions: a mapping is expected")
+    _only(raw, CONTRIBUTION_KEYS, "contributions.")
+    values: dict[str, Any] = {}
+    if "open" in raw:
+        if not isinstance(raw["open"], bool):
+            raise _bad("contributions.open: true or false")
+        values["contributions_open"] = raw["open"]
+    if "moderation" in raw:
+        if raw["moderation"] not in ("pre", "post"):
+            raise _bad("contributions.moderation: pre or post")
+        values["moderation"] = raw["moderation"]
+    for key in ("panelists", "blocked_words", "allowed_words"):
+        if key in raw:
+            entries = raw[key] or []
+            if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+                raise _bad(f"contributions.{key}: a list of texts is expected")
+            values[key] = [" ".join(e.split()) for e in entries if e.strip()]
+    return values
 
 
 def _question(raw: Any, n: int) -> CheckedQuestion:

@@ -29,10 +29,15 @@ class Frames:
         try:
             if kind == "state":
                 return json.dumps(self.state(event, audience), separators=(",", ":"))
-            if kind == "contributions":
+            if kind in ("contributions", "votes"):
                 items = self._rt.board.loaded(event_id)
                 if items is None:
                     return None
+                if kind == "votes":
+                    if audience != DEVICE:
+                        return None  # screens and moderators get the whole frame
+                    counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
+                    return json.dumps({"votes": counts}, separators=(",", ":"))
                 data = contributions_frame(self._env, event, items, audience)
                 return json.dumps(data, separators=(",", ":"))
             html = self.results_html(event, audience)

@@ -181,6 +181,7 @@ class HotPath:
         if event is None:
             return False
         lang = _Request(scope).language(event.language)
+        await self.runtime.board.get(event.id)  # its first frame holds the contributions
         subscriber = self.fanout.subscribe(event.id, DEVICE, lang)
         headers = [*SECURITY_HEADERS, (b"content-language", lang.encode())]
         await EventStream(self.fanout, subscriber, headers)(scope, receive, send)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import parse_id
+from podium.domain.contributions import Action
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.services import contributions, moderation
 from podium.services.contribution_board import public
@@ -173,18 +174,30 @@ def _version(form: dict[str, str]) -> int | None:
 async def act(request: Request, event_id: RowId, contribution_id: RowId) -> Response:
     await require_moderator(request, event_id)
     form = await checked_form(request)
+    rt = runtime(request)
     item = await moderation.act(
-        runtime(request), event_id, contribution_id, form.get("action", ""), _version(form)
+        rt, event_id, contribution_id, form.get("action", ""), _version(form)
     )
     return _done(request, event_id, {"contribution": item_json(item)})
 
 
-@router.post("/moderate/{event_id}/contributions/bulk")  # ids: "3,5,8"
+@router.post("/moderate/{event_id}/contributions/bulk")
 async def bulk(request: Request, event_id: RowId) -> Response:
+    """One action on several contributions. `ids` once per ticked box (the form without
+    script) or joined with commas (moderation.js); each succeeds or fails on its own."""
     await require_moderator(request, event_id)
-    form = await checked_form(request)
-    ids = [i for i in (parse_id(v.strip()) for v in form.get("ids", "").split(",")) if i]
-    outcomes = await moderation.act_many(runtime(request), event_id, ids, form.get("action", ""))
+    form = await request.form()
+    await checked_form(request)
+    action = str(form.get("action", ""))
+    if action not in set(Action):
+        raise InvalidAnswer("unknown_action")
+    ids = [
+        number
+        for field in form.getlist("ids")
+        for part in str(field).split(",")
+        if (number := parse_id(part.strip()))
+    ]
+    outcomes = await moderation.act_many(runtime(request), event_id, ids, action)
     results = [
         {"id": cid, "status": "ok"}
         if not isinstance(outcome, RuleViolation)

@@ -6,15 +6,18 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from podium.domain.codes import parse_id
+from podium.domain.contributions import State
 from podium.domain.errors import NotFound
 from podium.live.fanout import DEVICE, MODERATOR
 from podium.live.sse import EventStream
-from podium.services import catalog_events, live_control
+from podium.services import catalog_events, contributions, live_control
 from podium.services.live_cache import LiveEvent
+from podium.store.tables import Event
 from podium.web.auth import checked_form, require_moderator, require_user
 from podium.web.deps import RowId, render, runtime
 from podium.web.frames import render_results
 from podium.web.routes.presenter import join_context
+from podium.web.security import csrf_token
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,6 +28,26 @@ async def _event(request: Request, event_id: RowId) -> LiveEvent:
     if event is None:
         raise NotFound("unknown_event")
     return event
+
+
+async def _contributions_context(request: Request, event: LiveEvent) -> dict[str, object]:
+    """The queue, this session's CSRF token and the event's contribution settings.
+
+    The board is loaded (the console's stream renders from it); the page itself
+    reads the stored rows, so that the page a form post is redirected to already
+    shows what the post changed."""
+    rt = runtime(request)
+    await rt.board.get(event.id)
+    items = await contributions.all_items(rt, event.id)
+    async with rt.sessions() as session:
+        row = await session.get(Event, event.id)
+    return {
+        "items": items,
+        "pending": sum(1 for i in items if i.state is State.PENDING),
+        "csrf": csrf_token(request),
+        "blocked_words": list(row.blocked_words or []) if row else [],
+        "allowed_words": list(row.allowed_words or []) if row else [],
+    }
 
 
 def _context(request: Request, event: LiveEvent) -> dict[str, object]:
@@ -55,7 +78,12 @@ async def my_events(request: Request) -> Response:
 @router.get("/moderate/{event_id}")
 async def console(request: Request, event_id: RowId) -> Response:
     event = await _event(request, event_id)
-    return render(request, "moderator/console.html", **_context(request, event))
+    return render(
+        request,
+        "moderator/console.html",
+        **_context(request, event),
+        **await _contributions_context(request, event),
+    )
 
 
 @router.get("/moderate/{event_id}/panel")
@@ -99,6 +127,7 @@ async def control(request: Request, event_id: RowId) -> Response:
 @router.get("/moderate/{event_id}/stream")
 async def console_stream(request: Request, event_id: RowId) -> Response:
     event = await _event(request, event_id)
+    await runtime(request).board.get(event.id)  # the queue's frames render from the board
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, MODERATOR, request.state.lang)
     return EventStream(fanout, subscriber)

@@ -9,15 +9,19 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import normalise_join_code
+from podium.domain.contributions import ORDERS
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.domain.questions import Kind
 from podium.live.fanout import DEVICE
 from podium.live.sse import EventStream
+from podium.services import contributions
+from podium.services.contribution_board import public
+from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
-from podium.web.frames import render_results, results_visible
+from podium.web.frames import DEVICE_LIST_MAX, render_results, results_visible
 from podium.web.hot_path import parse_answer
 from podium.web.i18n import gettext as _
 from podium.web.messages import message
@@ -53,9 +57,21 @@ async def _event(request: Request, code: str) -> LiveEvent:
 
 
 @router.get("/p/{code}")
-async def event_page(request: Request, code: str, sent: int | None = None) -> Response:
+async def event_page(
+    request: Request,
+    code: str,
+    sent: int | None = None,
+    contributed: int | None = None,
+    order: str = "top",
+) -> Response:
     event = await _event(request, code)
-    return await _page(request, event, sent=sent is not None)
+    return await _page(
+        request,
+        event,
+        sent=sent is not None,
+        contributed=contributed is not None,
+        order=order if order in ORDERS else "top",
+    )
 
 
 async def _page(
@@ -64,6 +80,8 @@ async def _page(
     sent: bool = False,
     error: str | None = None,
     status: int = 200,
+    contributed: bool = False,
+    order: str = "top",
 ) -> Response:
     rt = runtime(request)
     token = participant_token(request)
@@ -71,6 +89,12 @@ async def _page(
     answer = None
     if question is not None and token is not None:
         answer = await current_answer(rt, event.id, token, question.id)
+    shown = public(await rt.board.get(event.id))
+    listed = _ordered(shown[:DEVICE_LIST_MAX], order)
+    mine: list[Item] = []
+    voted: set[int] = set()
+    if token is not None:
+        mine, voted = await contributions.mine(rt, event.id, token)
     results_html = None
     if results_visible(question, DEVICE) and question is not None:
         results_html = render_results(request.app.state.templates.env, event, question, big=False)
@@ -84,10 +108,24 @@ async def _page(
         sent=sent,
         error=error,
         results_html=results_html,
+        contribution_items=listed,
+        contribution_total=len(shown),
+        contribution_order=order,
+        mine=mine,
+        voted=voted,
+        contributed=contributed,
     )
     ensure_participant_cookie(request, response, rt.settings.secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _ordered(items: list[Item], order: str) -> list[Item]:
+    """The list as the sort buttons show it (the script sorts the same way): "top" as
+    the board has it, "new" newest first; pinned ones first either way."""
+    if order != "new":
+        return items
+    return sorted(items, key=lambda i: (not i.status.pinned, -i.created_at.timestamp(), -i.id))
 
 
 async def _read_answer(request: Request, event: LiveEvent) -> tuple[int, str, Any]:
@@ -162,6 +200,7 @@ async def answer(request: Request) -> Response:
 
 async def event_stream(request: Request) -> Response:
     event = await _event(request, request.path_params["code"])
+    await runtime(request).board.get(event.id)  # its first frame holds the contributions
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, DEVICE, request.state.lang)
     return EventStream(fanout, subscriber)

@@ -13,7 +13,7 @@ from podium.live.fanout import SCREEN
 from podium.live.sse import EventStream
 from podium.services.live_cache import LiveEvent
 from podium.web.deps import render, runtime, use_event_language
-from podium.web.frames import render_results, results_visible
+from podium.web.frames import contributions_frame, render_results, results_visible
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,6 +36,12 @@ def join_context(request: Request, event: LiveEvent) -> dict[str, str]:
     }
 
 
+def screen_shows_contributions(frame: dict[str, object]) -> bool:
+    """The screen shows contributions when the moderator chose so, or while one is
+    highlighted (the panel answers it now); otherwise the current poll."""
+    return frame["mode"] == "contributions" or frame["highlighted"] is not None
+
+
 async def _event(request: Request, token: str) -> LiveEvent:
     # U+0000 is in no token, and PostgreSQL refuses it even in a query.
     event = None if "\x00" in token else await runtime(request).live.by_presenter_token(token)
@@ -50,12 +56,17 @@ async def screen(request: Request, token: str) -> Response:
     use_event_language(request, event.language, shared=True)
     question = event.current
     results_html = None
+    env = request.app.state.templates.env
     if question is not None and results_visible(question, SCREEN):
-        results_html = render_results(request.app.state.templates.env, event, question, big=True)
+        results_html = render_results(env, event, question, big=True)
+    items = await runtime(request).board.get(event.id)
+    contributions = contributions_frame(env, event, items, SCREEN)
     response = render(
         request,
         "presenter/screen.html",
         event=event,
+        contributions_html=contributions["html"],
+        contributions_shown=screen_shows_contributions(contributions),
         question=question,
         results_html=results_html,
         stream_url=f"/present/{token}/stream",
@@ -70,6 +81,7 @@ async def screen(request: Request, token: str) -> Response:
 async def screen_stream(request: Request, token: str) -> Response:
     event = await _event(request, token)
     lang = use_event_language(request, event.language, shared=True)
+    await runtime(request).board.get(event.id)  # its first frame holds the contributions
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, SCREEN, lang)
     return EventStream(fanout, subscriber)

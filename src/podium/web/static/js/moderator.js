@@ -1,10 +1,12 @@
 import { connect, setHTML } from "./live.js";
+import { initModeration } from "./moderation.js";
 
 const live = document.getElementById("live");
 const controls = document.getElementById("controls");
 const results = document.getElementById("results");
 let refreshing = null;
 let countsDue = null;
+const moderation = initModeration(document.getElementById("contributions"));
 
 async function refreshControls() {
   // Controls carry this session's CSRF token, so they are fetched, not broadcast.
@@ -13,7 +15,9 @@ async function refreshControls() {
     .then((response) => (response.ok ? response.text() : null))
     .then((html) => {
       if (html !== null) {
-        const focused = document.activeElement?.closest("li")?.id;
+        // Only focus inside the controls is put back (the queue keeps its own).
+        const active = document.activeElement;
+        const focused = controls.contains(active) ? active.closest("li")?.id : null;
         setHTML(controls, html);
         if (focused) document.getElementById(focused)?.querySelector("button")?.focus();
       }
@@ -49,5 +53,8 @@ connect(live.dataset.stream, {
     setHTML(results, data.html);
     // Answer counts in the question list: refreshed now and then, not on every vote.
     if (!countsDue) countsDue = setTimeout(() => { countsDue = null; refreshControls(); }, 2000);
+  },
+  contributions(data) {
+    moderation?.update(data);
   },
 });

@@ -1,3 +1,4 @@
+import { setupContributions } from "./contributions.js";
 import { connect, setHTML } from "./live.js";
 
 const live = document.getElementById("live");
@@ -6,6 +7,7 @@ const results = document.getElementById("results");
 const status = document.getElementById("status");
 const code = live.dataset.code;
 let shown = { question_id: currentQuestionId(), voting_open: null };
+const contributions = setupContributions();
 
 function currentQuestionId() {
   const form = panel.querySelector("form[data-question]");
@@ -189,5 +191,11 @@ connect(live.dataset.stream, {
     if (data.question_id !== shown.question_id) return;
     setHTML(results, data.html);
     results.hidden = false;
+  },
+  votes(data) {
+    contributions?.votes(data);
+  },
+  contributions(data) {
+    contributions?.frame(data);
   },
 });

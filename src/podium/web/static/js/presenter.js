@@ -4,6 +4,8 @@ const live = document.getElementById("live");
 const panel = document.getElementById("panel");
 const results = document.getElementById("results");
 const connection = document.getElementById("connection");
+const poll = document.getElementById("poll");
+const contributions = document.getElementById("contributions");
 let questionId = null;
 
 connect(
@@ -16,6 +18,13 @@ connect(
     },
     results(data) {
       if (data.question_id === questionId) setHTML(results, data.html);
+    },
+    contributions(data) {
+      // The moderator's choice of view, or a contribution the panel answers now.
+      const shown = data.mode === "contributions" || data.highlighted !== null;
+      setHTML(contributions, data.html);
+      contributions.hidden = !shown;
+      poll.hidden = shown;
     },
   },
   (state) => {

@@ -1,0 +1,73 @@
+"""Written contributions in real browsers: a participant sends one from a phone, the
+moderator approves and highlights it in the console, and the presenter screen shows
+it within a second; a second phone sees it appear and upvotes it."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LAPTOP, PHONE, SCREEN_720, People, Site, log_in
+
+pytestmark = pytest.mark.browser
+
+TEXT = "Wie bleibt die persönliche Beratung erhalten, wenn mehr digital läuft?"
+NOT_EMPTY = re.compile(r"\S")
+
+
+def queue_button(console: Page, text: str, action: str):
+    item = console.locator("#contributions li[data-id]", has_text=text)
+    return item.locator(f"button[name=action][value={action}]")
+
+
+def test_a_contribution_goes_from_phone_to_moderator_to_screen(
+    site: Site, people: People, shot
+) -> None:
+    screen = people.page(SCREEN_720)
+    screen.goto(site.presenter_url)
+    expect(screen.locator(".join-code")).to_have_text(re.compile(r"\d"))
+
+    author, neighbour = people.page(PHONE), people.page(PHONE)
+    for phone in (author, neighbour):
+        phone.goto(site.join_url)
+    author.locator("#contribution-text").fill(TEXT)
+    author.locator("form.contribution-form button[type=submit]").click()
+    expect(author.locator("#contribution-status")).to_have_text(NOT_EMPTY)
+    mine = author.locator("#contribution-list li", has_text=TEXT)
+    expect(mine).to_have_class(re.compile(r"\bpending\b"))
+    shot(author, "participant-contribution-sent.png")
+    # Pre-moderation: nobody else sees it yet, not even the screen.
+    expect(neighbour.locator("#contribution-list li", has_text=TEXT)).to_have_count(0)
+
+    console = people.page(LAPTOP)
+    log_in(console, site, f"/moderate/{site.demo.event.id}")
+    queue_button(console, TEXT, "approve").click()
+    expect(queue_button(console, TEXT, "highlight")).to_be_visible()
+    expect(neighbour.locator("#contribution-list li", has_text=TEXT)).to_be_visible()
+    shot(console, "moderator-contributions.png")
+
+    clicked = time.monotonic()
+    queue_button(console, TEXT, "highlight").click()
+    highlight = screen.locator("#contributions .highlight", has_text=TEXT)
+    expect(highlight).to_be_visible(timeout=1000)
+    assert time.monotonic() - clicked < 1.0 + 0.5  # the click's own round trip included
+    expect(screen.locator("#poll")).to_be_hidden()
+    shot(screen, "presenter-contribution.png")
+
+    upvote = neighbour.locator("#contribution-list li", has_text=TEXT).locator("form.vote button")
+    upvote.click()
+    expect(upvote).to_have_attribute("aria-pressed", "true")
+    expect(upvote.locator(".count")).to_have_text("1")
+    expect(screen.locator("#contributions .highlight")).to_contain_text("1")
+    # The author's phone hears the count in the next "votes" frame, without a new list.
+    expect(author.locator("#contribution-list li", has_text=TEXT).locator(".count")).to_have_text(
+        "1"
+    )
+
+    # The panel has answered it: the screen goes back to the poll.
+    queue_button(console, TEXT, "answered").click()
+    expect(screen.locator("#poll")).to_be_visible()
+    people.assert_no_errors()
