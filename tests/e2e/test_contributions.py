@@ -71,3 +71,33 @@ def test_a_contribution_goes_from_phone_to_moderator_to_screen(
     queue_button(console, TEXT, "answered").click()
     expect(screen.locator("#poll")).to_be_visible()
     people.assert_no_errors()
+
+
+def test_the_moderator_works_the_queue_by_keyboard(site: Site, people: People) -> None:
+    """j/k move through the queue, a approves, r rejects, h highlights, space selects;
+    every step as a real moderator would press it, and the screen follows."""
+    from podium.services import contributions as service
+
+    live = site.srv.run(site.srv.rt.live.get, site.demo.event.id)
+    first = site.srv.run(service.submit, site.srv.rt, live, "a" * 40, "Erste Frage zur E-Akte")
+    second = site.srv.run(service.submit, site.srv.rt, live, "b" * 40, "Zweite zur Beratung")
+    screen = people.page(SCREEN_720)
+    screen.goto(site.presenter_url)
+    console = people.page(LAPTOP)
+    log_in(console, site, f"/moderate/{site.demo.event.id}")
+    item = console.locator(f"#contributions li.queue-item[data-id='{first.id}']")
+    item.focus()
+    console.keyboard.press("a")
+    approved = console.locator(f"#contributions li.queue-item[data-id='{first.id}']")
+    expect(approved).to_have_attribute("data-state", "approved")
+    other = console.locator(f"#contributions li.queue-item[data-id='{second.id}']")
+    other.focus()
+    console.keyboard.press("r")
+    expect(other).to_have_attribute("data-state", "rejected")
+    approved.focus()
+    console.keyboard.press("h")
+    expect(screen.locator("#contributions .highlight")).to_contain_text("Erste Frage zur E-Akte")
+    approved.focus()
+    console.keyboard.press(" ")
+    expect(approved.locator("input[name=ids]")).to_be_checked()
+    people.assert_no_errors()
