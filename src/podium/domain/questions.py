@@ -57,6 +57,7 @@ class QuestionSpec:
     max_label: str = ""
     max_words: int = 3
     max_length: int = 280
+    language: str = "de"  # the event's: which words are the same word in a cloud
     option_ids: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -173,22 +174,31 @@ def validate_answer(spec: QuestionSpec, raw: Any) -> Any:
 
 
 def _validate_words(spec: QuestionSpec, items: list[Any]) -> list[str]:
-    from podium.domain.words import display_form, fold_word
+    from podium.domain.word_forms import is_stopword, scripts_of, split_entries
+    from podium.domain.words import fold_word
 
     words: list[str] = []
     seen: set[str] = set()
     for item in items:
-        word = display_form(clean_text(item))
-        if not word:
-            continue
-        if len(word) > MAX_WORD_LENGTH:
-            raise InvalidAnswer("word_too_long", max=MAX_WORD_LENGTH)
-        if not any(c.isalnum() for c in word):
+        # One field may hold a typed list ("Homeoffice, Digitalisierung"): several words.
+        text = clean_text(item)
+        parts = split_entries(text)
+        if text and not parts:  # only punctuation or emoji
             raise InvalidAnswer("word_without_letters")
-        key = fold_word(word)
-        if key not in seen:
-            seen.add(key)
-            words.append(word)
+        for word in parts:
+            if len(word) > MAX_WORD_LENGTH:
+                raise InvalidAnswer("word_too_long", max=MAX_WORD_LENGTH)
+            if not any(c.isalnum() for c in word):
+                raise InvalidAnswer("word_without_letters")
+            if len(scripts_of(word)) > 1:
+                # "Hоmeoffice" with a Cyrillic o would be a word of its own
+                raise InvalidAnswer("mixed_scripts")
+            if is_stopword(word, spec.language):
+                continue
+            key = fold_word(word, spec.language)
+            if key not in seen:
+                seen.add(key)
+                words.append(word)
     if not words:
         raise InvalidAnswer("no_words")
     if len(words) > spec.max_words:

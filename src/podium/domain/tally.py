@@ -120,7 +120,7 @@ class Tally:
             self._counts[value] += sign
         elif kind is Kind.WORDS:
             for word in value:
-                key = fold_word(word)
+                key = fold_word(word, self.spec.language)
                 self._counts[key] += sign
                 spellings = self._spellings.setdefault(key, Counter())
                 spellings[word] += sign

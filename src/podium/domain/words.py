@@ -1,17 +1,17 @@
-"""Which typed words count as the same word in a word cloud.
-
-For now spellings that differ only in case or white space are one word; a
-fuller normalisation (hyphens, inflection, umlauts) replaces `fold_word` later.
-"""
+"""Which typed words count as the same word in a word cloud (see word_forms.py for
+how: spelling variants, transliterations and inflections share one key)."""
 
 from __future__ import annotations
 
+from podium.domain.word_forms import clean_entry, word_key
+
 
 def display_form(text: str) -> str:
-    """A word as it is shown: trimmed, inner white space collapsed to one space."""
-    return " ".join(text.split())
+    """A word as it is shown: trimmed of quotes, punctuation and emoji at its ends,
+    inner white space collapsed to one space."""
+    return clean_entry(text)
 
 
-def fold_word(text: str) -> str:
-    """The key under which spellings of one word are counted together."""
-    return display_form(text).casefold()
+def fold_word(text: str, language: str = "de") -> str:
+    """The key under which spellings and forms of one word are counted together."""
+    return word_key(text, language)

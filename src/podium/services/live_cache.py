@@ -256,7 +256,7 @@ class LiveCache:
             )
             if event is None:
                 return None
-            questions = {q.id: _live_question(q) for q in event.questions}
+            questions = {q.id: _live_question(q, event.language) for q in event.questions}
             tallies: dict[int, Tally] = {}
             rows: dict[int, CountedRows] = {}
             stale: list[int] = []
@@ -310,12 +310,12 @@ def _apply(live: LiveEvent, change: Change) -> bool:
     return rows.apply(tally, old, new, row_id, old_row_id)
 
 
-def _live_question(q: Question) -> LiveQuestion:
+def _live_question(q: Question, language: str) -> LiveQuestion:
     return LiveQuestion(
         id=q.id,
         position=q.position,
         title=q.title,
-        spec=spec_of(q),
+        spec=spec_of(q, language),
         allow_change=q.allow_change,
         voting_open=q.voting_open,
         results_on_screen=q.results_on_screen,

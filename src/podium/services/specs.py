@@ -19,19 +19,28 @@ SETTING_KEYS = (
 )
 
 
-def spec_of(question: Question) -> QuestionSpec:
-    """The domain's view of a stored question (its options must be loaded)."""
+def spec_of(question: Question, language: str = "de") -> QuestionSpec:
+    """The domain's view of a stored question (its options must be loaded), in its
+    event's language."""
     return spec_from(
-        question.kind, [(o.id, o.label) for o in question.options], question.settings or {}
+        question.kind,
+        [(o.id, o.label) for o in question.options],
+        question.settings or {},
+        language,
     )
 
 
-def spec_from(kind: str, options: list[tuple[int, str]], settings: dict[str, Any]) -> QuestionSpec:
+def spec_from(
+    kind: str, options: list[tuple[int, str]], settings: dict[str, Any], language: str = "de"
+) -> QuestionSpec:
     values: dict[str, Any] = {k: settings[k] for k in SETTING_KEYS if k in settings}
     if "percent_base" in values:
         values["percent_base"] = PercentBase(values["percent_base"])
     return QuestionSpec(
-        kind=Kind(kind), options=tuple(Option(i, label) for i, label in options), **values
+        kind=Kind(kind),
+        options=tuple(Option(i, label) for i, label in options),
+        language=language,
+        **values,
     )
 
 

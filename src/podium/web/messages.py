@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "word_too_long": N_("A word may have at most %(max)s characters."),
     "word_without_letters": N_("Each entry needs at least one letter or digit."),
     "no_words": N_("Please enter at least one word."),
+    "mixed_scripts": N_("Please write each word in one alphabet (not Latin and Cyrillic mixed)."),
     "too_many_words": N_("Please enter at most %(max)s words."),
     "bad_answer_id": N_("The answer could not be read. Please reload the page."),
     "voting_closed": N_("Voting on this question is closed."),
