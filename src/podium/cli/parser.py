@@ -9,6 +9,7 @@ from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
 from podium.cli.server import cmd_demo, cmd_serve
 from podium.cli.users import cmd_user_create, cmd_user_password
+from podium.cli.words import add_words_command
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -85,4 +86,5 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_event_import)
 
     add_bench_command(sub, positive)
+    add_words_command(sub)
     return p

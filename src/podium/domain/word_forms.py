@@ -26,7 +26,7 @@ LANGUAGES = ("de", "en")
 # Separators of a list typed into one field ("Homeoffice, Digitalisierung"). Not "und"
 # or "and": "Führung und Zusammenarbeit" is one idea.
 LIST_SEPARATORS = re.compile(r"\s*(?:[,;\n]|\s/\s)\s*")
-_TOKEN_SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
+_HYPHENS = re.compile(r"[\-‐‑–—]+")
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _RESTORE = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß"))
 
@@ -147,7 +147,10 @@ def clean_entry(raw: str) -> str:
     """An entry as it is shown: NFKC, inner white space collapsed, and whatever is not
     a letter or digit trimmed from both ends (quotes, punctuation, emoji). Empty when
     nothing of a word is left."""
-    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    text = unicodedata.normalize("NFKC", raw)
+    # invisible format characters (a soft hyphen from copy and paste) are no part of it
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = " ".join(text.split())
     start, end = 0, len(text)
     while start < end and not _is_word_character(text[start]):
         start += 1
@@ -175,26 +178,105 @@ def is_stopword(entry: str, language: str) -> bool:
     return clean_entry(entry).casefold() in STOPWORDS[language_of(language)]
 
 
+# Gender marks of German: "Kund*innen", "Kund:innen", "Kund_innen" are one spelling.
+_GENDER_MARK = re.compile(r"(?<=\w)[*:_·](?=in(?:nen)?\b)", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+# British spellings in their American form, for the key only (both are one word).
+_BRITISH = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"(?<=\w{4})is(e|es|ed|ing)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{2})tre(s?)$"), r"ter\1"),
+    (re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"),
+    (re.compile(r"ell(ing|ed|or|ors)$"), r"el\1"),
+    (re.compile(r"^adviser(s?)$"), r"advisor\1"),
+)
+MIN_HEAD = 4  # letters of the shortest head word a compound is lemmatised by
+
+
+def _known(token: str, language: str) -> str | None:
+    """The form of the token the dictionary knows, trying the case a noun has first
+    (so that "Wandel", "wandel" and "WANDEL" all find the noun)."""
+    candidates = [token.capitalize(), token.lower()] if language == "de" else [token.lower()]
+    for candidate in [*candidates, token]:
+        if simplemma.is_known(candidate, lang=language):
+            return candidate
+    return None
+
+
+def _lemma_of(token: str, language: str) -> str | None:
+    if language == "de":
+        return _german_lemma(token)
+    known = _known(token, language)
+    if known is None:
+        return None
+    if simplemma.lemmatize(known + "s", lang=language) == known:
+        # a noun in its own right, whatever verb it also is: "meeting", not "meet"
+        return known.casefold()
+    return simplemma.lemmatize(known, lang=language).casefold()
+
+
+def _german_lemma(token: str) -> str | None:
+    """A noun in its base form stays ("Wandel", not the verb "wandeln"); an inflected
+    form is read as the adjective or verb it is when the dictionary knows that
+    ("flexiblen" -> "flexibel", not a noun "Flexible"); else as the noun ("Akten")."""
+    noun = token.capitalize()
+    noun_known = simplemma.is_known(noun, lang="de")
+    if noun_known:
+        lemma = simplemma.lemmatize(noun, lang="de")
+        if lemma == noun:
+            return lemma.casefold()
+    lower = token.lower()
+    if simplemma.is_known(lower, lang="de"):
+        return simplemma.lemmatize(lower, lang="de").casefold()
+    if noun_known:
+        return simplemma.lemmatize(noun, lang="de").casefold()
+    if simplemma.is_known(token, lang="de"):
+        return simplemma.lemmatize(token, lang="de").casefold()
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _lemma(token: str, language: str) -> str:
-    """The token's lemma, case-folded; the token itself when the dictionary does not
-    know it (a name, a new compound: better counted as typed than guessed)."""
+    """The token's lemma, case-folded; for a word the dictionary does not know, the
+    lemma of its head ("Zugangskanälen" -> "zugangs" + "kanal"), or else the token as
+    typed (a name, a new word: better counted as typed than guessed)."""
     if language == "en":
-        token = token.lower()  # English has no capitalised nouns to keep apart
-    if simplemma.is_known(token, lang=language):
-        if language == "en" and simplemma.lemmatize(token + "s", lang=language) == token:
-            # a noun in its own right, whatever verb it also is: "meeting", not "meet"
-            return token.casefold()
-        return simplemma.lemmatize(token, lang=language).casefold()
+        token = _american(_POSSESSIVE.sub("", token.lower()))
+    found = _lemma_of(token, language)
+    if found is not None:
+        return found
     if language == "de":
-        # "Bueros", "Fuehrung", "Strasse": transliterated; try the umlauts back.
+        # "Bueros", "Fuehrung", "Raeder": transliterated; try the umlauts back.
         for restored in _restorations(token.casefold()):
-            if simplemma.is_known(restored, lang=language):
-                return simplemma.lemmatize(restored, lang=language).casefold()
+            found = _lemma_of(restored, language) or _compound(restored, language)
+            if found is not None:
+                return found
         # "eAkten", "EAkte": the e- prefix written without its hyphen.
-        if len(token) > 3 and token[0] in "eE" and simplemma.is_known(token[1:], lang=language):
-            return "e" + simplemma.lemmatize(token[1:], lang=language).casefold()
+        if len(token) > 3 and token[0] in "eE":
+            found = _lemma_of(token[1:], language)
+            if found is not None:
+                return "e" + found
+    head = _compound(token.casefold(), language)
+    if head is not None:
+        return head
+    if language == "en" and len(token) > 4 and token.endswith("s") and token[-2] not in "su":
+        return token[:-1]  # an unknown plural: "videocalls"
     return token.casefold()
+
+
+def _compound(token: str, language: str) -> str | None:
+    """A compound the dictionary does not know, by its longest known head word."""
+    for start in range(1, len(token) - MIN_HEAD + 1):
+        head = _lemma_of(token[start:], language)
+        if head is not None:
+            return token[:start] + head
+    return None
+
+
+def _american(token: str) -> str:
+    for pattern, replacement in _BRITISH:
+        token = pattern.sub(replacement, token)
+    return token
 
 
 def _restorations(token: str) -> list[str]:
@@ -210,20 +292,32 @@ def _restorations(token: str) -> list[str]:
     return out
 
 
+def _word_lemma(word: str, language: str) -> str:
+    """One word between spaces; its hyphenated parts are one compound ("Home-Office",
+    "Zugangs-Kanäle", "E-Akte"), taken whole first, else part by part."""
+    parts = [p for p in _HYPHENS.split(word) if p]
+    if len(parts) == 1:
+        return _lemma(parts[0], language)
+    whole = "".join(parts)
+    if _known(whole, language) is not None or _compound(whole.casefold(), language):
+        return _lemma(whole, language)
+    if language == "de" and parts[0].lower() == "e":
+        return "e" + "".join(_lemma(p, language) for p in parts[1:])
+    return "".join(_lemma(p, language) for p in parts)
+
+
 @lru_cache(maxsize=65536)
 def word_key(entry: str, language: str = "de") -> str:
     """The key under which spellings and forms of one word are counted together."""
     lang = language_of(language)
-    text = clean_entry(entry)
-    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
-    if not tokens:
+    text = _GENDER_MARK.sub("*", clean_entry(entry))
+    words = [w for w in text.split() if w.strip("-‐‑–—_/")]
+    if not words:
         return ""
-    lemmas = [_lemma(token, lang) for token in tokens]
-    if len(tokens) > 1 and not all(simplemma.is_known(t, lang=lang) for t in tokens):
-        # "Home-Offices": parts the dictionary does not know, a whole it does.
-        joined = "".join(tokens)
-        for whole in (joined, joined.capitalize()):
-            if simplemma.is_known(whole, lang=lang):
-                lemmas = [_lemma(whole, lang)]
-                break
+    lemmas = [_word_lemma(word, lang) for word in words]
+    if len(words) > 1 and not all(_known(w, lang) for w in words):
+        # "Home Offices": words the dictionary does not know, a whole it does.
+        joined = "".join(words)
+        if _known(joined, lang) is not None:
+            lemmas = [_lemma(joined, lang)]
     return "".join(lemmas).translate(_TRANSLITERATION)
