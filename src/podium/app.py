@@ -28,6 +28,7 @@ from podium.web.routes import (
     participant,
     presenter,
     results,
+    word_edits,
 )
 from podium.web.security import SecurityMiddleware
 from podium.web.templating import TEMPLATES, make_templates
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         moderator,
         organiser,
         results,
+        word_edits,
         api,
         ops,
     ):

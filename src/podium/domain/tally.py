@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from podium.domain.questions import Kind, PercentBase, QuestionSpec
+from podium.domain.word_edits import WordEdit, apply_edits
 from podium.domain.words import fold_word
 
 
@@ -69,6 +70,7 @@ class WordCount:
     word: str  # the spelling most participants used
     count: int
     spellings: tuple[str, ...]
+    key: str = ""  # what the word is counted by (word_forms.word_key): moderators' edits name it
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Tally:
         self._counts: Counter[Any] = Counter()
         self._spellings: dict[str, Counter[str]] = {}
         self._texts: list[str] = []
+        # A moderator's merges and hides (word clouds only), applied to every result.
+        self.edits: tuple[WordEdit, ...] = ()
 
     def add(self, value: Any) -> None:
         self.respondents += 1
@@ -175,13 +179,16 @@ class Tally:
         return ScaleResult(spec.kind, n, mean, steps, spec.min_label, spec.max_label)
 
     def _words_result(self) -> WordsResult:
+        counts, spellings, display = apply_edits(self._counts, self._spellings, self.edits)
         words = [
             WordCount(
-                self._spellings[key].most_common(1)[0][0],
+                display[key],
                 count,
-                tuple(sorted(self._spellings[key])),
+                tuple(sorted(spellings[key])),
+                key,
             )
-            for key, count in self._counts.items()
+            for key, count in counts.items()
+            if count > 0
         ]
         words.sort(key=lambda w: (-w.count, w.word.casefold()))
         return WordsResult(self.spec.kind, self.respondents, tuple(words))

@@ -48,9 +48,10 @@ from podium.domain.blocklist import Blocklist, default_blocklist
 from podium.domain.contributions import Moderation
 from podium.domain.questions import QuestionSpec
 from podium.domain.tally import Tally
+from podium.domain.word_edits import EditAction, WordEdit
 from podium.live.hub import Message
 from podium.services.specs import spec_of
-from podium.store.tables import Answer, Event, Question
+from podium.store.tables import Answer, Event, Question, WordEditRow
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,10 @@ class LiveCache:
                     rows[question_id].known.add(row_id)
                     if not superseded:
                         tallies[question_id].add(value)
+            # A kept tally gets the edits in force now too: an undo may have come.
+            edits = await read_word_edits(session, [q.id for q in event.questions])
+            for question_id, tally in tallies.items():
+                tally.edits = edits.get(question_id, ())
             return LiveEvent(
                 id=event.id,
                 slug=event.slug,
@@ -335,3 +340,22 @@ async def read_answer_rows(
         .order_by(Answer.id)
     )
     return [(r[0], r[1], r[2], r[3]) for r in found]
+
+
+async def read_word_edits(
+    session: AsyncSession, question_ids: list[int]
+) -> dict[int, tuple[WordEdit, ...]]:
+    """The moderators' word-cloud edits in force, per question, oldest first."""
+    if not question_ids:
+        return {}
+    found: dict[int, list[WordEdit]] = {}
+    rows = await session.scalars(
+        select(WordEditRow)
+        .where(WordEditRow.question_id.in_(question_ids), WordEditRow.undone_at.is_(None))
+        .order_by(WordEditRow.id)
+    )
+    for row in rows:
+        found.setdefault(row.question_id, []).append(
+            WordEdit(row.id, EditAction(row.action), row.word_key, row.into_key)
+        )
+    return {question_id: tuple(edits) for question_id, edits in found.items()}

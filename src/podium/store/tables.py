@@ -255,3 +255,25 @@ class ParticipantBan(Base):
         ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WordEditRow(Base):
+    """A moderator's merge or hide of a word cloud's word; kept when undone (the audit
+    trail: who did what when, and who undid it)."""
+
+    __tablename__ = "word_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(10))
+    word_key: Mapped[str] = mapped_column(String(200))
+    into_key: Mapped[str | None] = mapped_column(String(200))
+    # the words as shown when it was done, for the audit trail
+    word: Mapped[str] = mapped_column(String(200))
+    into_word: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

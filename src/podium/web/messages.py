@@ -112,6 +112,14 @@ MESSAGES: dict[str, str] = {
     "unknown_moderation": N_("Please choose pre- or post-moderation."),
     "unknown_screen_mode": N_("Unknown screen view."),
     "entry_too_long": N_("An entry may have at most %(max)s characters."),
+    # Word-cloud edits (domain/word_edits.py, services/word_edits.py)
+    "not_a_word_cloud": N_("This question is not a word cloud."),
+    "unknown_word": N_("This word is not in the cloud (any more)."),
+    "merge_same_word": N_("A word cannot be merged into itself."),
+    "word_already_merged": N_("This word is already merged; undo that merge first."),
+    "word_not_shown": N_("This word is merged or hidden; choose a word the cloud shows."),
+    "word_already_hidden": N_("This word is already hidden."),
+    "edit_already_undone": N_("This change has already been undone."),
 }
 
 
