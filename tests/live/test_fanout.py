@@ -182,3 +182,24 @@ def test_a_newer_list_replaces_unsent_counts() -> None:
     chunk = device.take()  # a slow reader: both were offered before it read
     assert b"event: contributions" in chunk and b"event: votes" not in chunk
     assert b'"v":2' in chunk
+
+
+def test_a_source_can_slow_its_results_down() -> None:
+    """A word cloud is redrawn at most once a second however fast answers come."""
+
+    class Cloud(Source):
+        def results_interval(self, event_id: int) -> float:
+            return 1.0
+
+    source = Cloud()
+    fanout = Fanout(source, frame, screen_tick=0.25, device_tick=1.0)
+    screen = fanout.subscribe(1, SCREEN, "de")
+    screen.take()
+    pushed = []
+    for n in range(1, 13):  # three seconds of ticks, results changing every tick
+        source.version = n
+        fanout.notify("results", 1, 7)
+        fanout.tick(now=100.0 + n * 0.25)
+        if b"event: results" in screen.take():
+            pushed.append(n)
+    assert pushed == [1, 5, 9]  # once a second, the newest counts each time

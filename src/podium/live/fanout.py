@@ -43,6 +43,11 @@ class FrameSource(Protocol):
 
     def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None: ...
 
+    def results_interval(self, event_id: int) -> float:
+        """The least time between two results frames of the event to screens and
+        moderators (a word cloud: a second, so that it does not flicker)."""
+        ...
+
 
 class Subscriber:
     __slots__ = ("audience", "beat", "closed", "event_id", "lang", "pending", "wake")
@@ -116,6 +121,7 @@ class Fanout:
             "votes": set(),
         }
         self._last_device_push = 0.0
+        self._last_results: dict[int, float] = {}  # event id -> when its results last went out
         self._next_id = int(time.time() * 1000)
         self._task: asyncio.Task[None] | None = None
         self.frames_written = 0
@@ -197,7 +203,9 @@ class Fanout:
             self._push(event_id, "results", AUDIENCES)
         for kind in ("results", "contributions", "votes"):
             dirty, self._dirty[kind] = self._dirty[kind], set()
-            for event_id in dirty - state if kind == "results" else dirty:
+            if kind == "results":
+                dirty = self._results_due(dirty - state, now)
+            for event_id in dirty:
                 self._invalidate(event_id, kind)
                 if kind == "votes":
                     # the full list holds the counts too: new subscribers get them there
@@ -220,6 +228,19 @@ class Fanout:
             for subscriber in self._beats[self._beat_index]:
                 subscriber.offer("heartbeat", HEARTBEAT)
             self._beat_index = (self._beat_index + 1) % len(self._beats)
+
+    def _results_due(self, dirty: set[int], now: float) -> set[int]:
+        """The events whose results may go out now; the others wait for a later tick."""
+        due: set[int] = set()
+        interval = getattr(self._source, "results_interval", None)
+        for event_id in dirty:
+            wait = interval(event_id) if interval else 0.0
+            if now - self._last_results.get(event_id, float("-inf")) >= wait:
+                due.add(event_id)
+                self._last_results[event_id] = now
+            else:
+                self._dirty["results"].add(event_id)  # still changed: next tick
+        return due
 
     def _invalidate(self, event_id: int, kind: str) -> None:
         for key in [k for k in self._latest if k[0] == event_id and k[3] == kind]:

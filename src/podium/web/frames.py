@@ -8,6 +8,7 @@ import json
 from jinja2 import Environment
 
 from podium.domain.contributions import State
+from podium.domain.questions import Kind
 from podium.live.fanout import DEVICE, MODERATOR, SCREEN
 from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
@@ -47,6 +48,12 @@ class Frames:
             return json.dumps(payload, separators=(",", ":"))
         finally:
             i18n.current_lang.reset(token)
+
+    def results_interval(self, event_id: int) -> float:
+        """A word cloud is redrawn at most once a second: every redraw may move words."""
+        event = self._rt.live.loaded(event_id)
+        question = event.current if event else None
+        return CLOUD_INTERVAL if question and question.spec.kind is Kind.WORDS else 0.0
 
     def state(self, event: LiveEvent, audience: str) -> dict[str, object]:
         question = event.current
@@ -90,6 +97,7 @@ def render_results(env: Environment, event: LiveEvent, question: LiveQuestion, b
     )
 
 
+CLOUD_INTERVAL = 1.0  # seconds between redraws of a live word cloud
 DEVICE_LIST_MAX = 100  # the device frame goes to every participant: keep it small
 
 
