@@ -77,9 +77,9 @@ def test_three_participants_go_through_the_demo_event(settings: Settings, browse
             for phone, entry in zip(phones, typed, strict=True):
                 expect_question(phone, event.questions[2].title)
                 send_words(phone, entry)
-            cloud = screen.locator("#results ul.cloud")
-            expect(cloud.locator("li.w5", has_text="Homeoffice")).to_have_count(1)
-            expect(cloud.locator("li", has_text="Videoberatung")).to_have_count(1)
+            cloud = screen.locator("#results svg.cloud")
+            expect(cloud.locator("text[data-step='6']", has_text="Homeoffice")).to_have_count(1)
+            expect(cloud.locator("text", has_text="Videoberatung")).to_have_count(1)
 
             assert screen.evaluate("window.__marker") == 1  # never reloaded
             people.assert_no_errors()

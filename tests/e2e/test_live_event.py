@@ -178,11 +178,11 @@ def test_presenter_and_three_participants_go_through_the_event(
     for phone in phones:
         expect_received(phone)
     show_results_on_screen(console, demo.words)
-    cloud = screen.locator("#results ul.cloud")
+    cloud = screen.locator("#results svg.cloud")
     for word in ("Digitalisierung", "Beratung", "Nähe", "Vertrauen"):
-        expect(cloud.locator("li", has_text=word)).to_have_count(1)
+        expect(cloud.locator("text", has_text=word)).to_have_count(1)
     # Two spellings of one word count as one word, shown largest.
-    expect(cloud.locator("li.w5")).to_have_count(2)
+    expect(cloud.locator("text[data-step='6']")).to_have_count(2)
     shot(screen, "presenter-wordcloud.png")
 
     # 3. A single choice: one tap sends it.

@@ -4,11 +4,14 @@ the fan-out, then written as the same bytes to every subscriber."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 from jinja2 import Environment
 
+from podium.domain.cloud_layout import CloudLayout, Placed
 from podium.domain.contributions import State
 from podium.domain.questions import Kind
+from podium.domain.tally import WordsResult
 from podium.live.fanout import DEVICE, MODERATOR, SCREEN
 from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
@@ -90,10 +93,25 @@ def results_visible(question: LiveQuestion | None, audience: str) -> bool:
     return question.results_on_devices
 
 
+# One layout per word cloud in this process, kept between renders so that words stay
+# where they are; the oldest are forgotten first.
+_CLOUDS: OrderedDict[int, CloudLayout] = OrderedDict()
+CLOUDS_KEPT = 256
+
+
+def cloud_of(question_id: int, result: WordsResult) -> list[Placed]:
+    layout = _CLOUDS.pop(question_id, None) or CloudLayout()
+    _CLOUDS[question_id] = layout
+    while len(_CLOUDS) > CLOUDS_KEPT:
+        _CLOUDS.popitem(last=False)
+    return layout.update((w.key, w.word, w.count) for w in result.words)
+
+
 def render_results(env: Environment, event: LiveEvent, question: LiveQuestion, big: bool) -> str:
     result = event.tallies[question.id].result()
+    cloud = cloud_of(question.id, result) if isinstance(result, WordsResult) else None
     return env.get_template("partials/results.html").render(
-        question=question, result=result, big=big
+        question=question, result=result, big=big, cloud=cloud
     )
 
 
