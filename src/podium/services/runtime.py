@@ -5,10 +5,12 @@ Web, CLI and tests hold one `Runtime` and pass it to the service functions.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from podium.domain.word_forms import warm_up
 from podium.live.hub import Hub, MemoryHub, Message
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
@@ -53,6 +55,7 @@ class Runtime:
 
     async def start(self) -> None:
         await ensure_migrated(self.engine, self.settings.database_url)
+        await asyncio.to_thread(warm_up)  # the word clouds' dictionaries, once per process
         await self.hub.start()
         await self.writer.start()
 
