@@ -205,3 +205,54 @@ async def test_a_runtime_with_redis_moves_tallies_through_the_channel(
         await eventually(lambda: [s.count for s in tally.result().steps] == [0, 0, 4, 0, 1])
     finally:
         await rt.stop()
+
+
+async def test_contributions_and_word_edits_reach_another_process(
+    settings: Settings, channel: str
+) -> None:
+    """Two processes on one database and one Redis channel: a contribution approved
+    on A appears in B's board (what B's devices and screens are sent), and a word
+    hidden on A leaves B's cloud."""
+    from podium.domain.tally import WordsResult
+    from podium.domain.word_forms import word_key
+    from podium.services import contributions, moderation, word_edits
+
+    shared = settings.model_copy(update={"redis_url": REDIS_URL, "redis_channel": channel})
+    a, b = Runtime(shared), Runtime(shared)
+    await a.start()
+    await b.start()
+    try:
+        event = await create_event(a, "Zwei Prozesse")
+        cloud = await add_question(a, event.id, QuestionInput("words", "Schlagworte", [], {}))
+        live_a = await a.live.get(event.id)
+        assert live_a is not None
+        assert await b.board.get(event.id) == []  # B's screens watch the event
+        item = await contributions.submit(a, live_a, "p" * 40, "Frage über zwei Prozesse")
+        await moderation.act(a, event.id, item.id, "approve", None)
+
+        def approved_on_b() -> bool:
+            items = b.board.loaded(event.id) or []
+            return any(i.id == item.id and i.visible for i in items)
+
+        await eventually(approved_on_b)
+
+        pid = await participant_id(a, event.id, "q" * 40)
+        await a.writer.submit(
+            AnswerWrite(str(uuid.uuid4()), cloud.id, pid, ["Homeoffice", "Quatsch"], True),
+            event.id,
+        )
+        assert await b.live.get(event.id) is not None
+
+        def words_on(rt: Runtime) -> set[str]:
+            current = rt.live.loaded(event.id)
+            tally = current.tallies.get(cloud.id) if current else None
+            result = tally.result() if tally else None
+            return {w.word for w in result.words} if isinstance(result, WordsResult) else set()
+
+        for rt in (a, b):  # the answer is counted in both processes
+            await eventually(lambda rt=rt: words_on(rt) == {"Homeoffice", "Quatsch"})
+        await word_edits.hide(a, event.id, cloud.id, word_key("Quatsch", "de"), None)
+        await eventually(lambda: words_on(b) == {"Homeoffice"})
+    finally:
+        await b.stop()
+        await a.stop()
