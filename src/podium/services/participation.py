@@ -26,7 +26,7 @@ def token_hash(event_id: int, token: str) -> str:
 async def participant_id(rt: Runtime, event_id: int, token: str) -> int:
     """The participant row of this token in this event, created on first sight."""
     digest = token_hash(event_id, token)
-    cached = rt.participants.get(digest)
+    cached = rt.writer.known_participant(event_id, digest)
     if cached is not None:
         return cached
     query = select(Participant.id).where(
@@ -42,7 +42,7 @@ async def participant_id(rt: Runtime, event_id: int, token: str) -> int:
                 await session.rollback()
             found = await session.scalar(query)
     assert found is not None
-    rt.participants[digest] = found
+    rt.writer.remember_participant(event_id, digest, found)
     return found
 
 

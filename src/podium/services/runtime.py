@@ -47,8 +47,6 @@ class Runtime:
         self.live = LiveCache(self.sessions)
         self.board = ContributionBoard(self._contributions)
         self.writer = AnswerWriter(self.engine, self._publish_answers)
-        # participant token hash -> row id: a vote needs no lookup after the first
-        self.participants: dict[str, int] = {}
         # Tallies move only by hub messages, this process's own included: one code path.
         self.hub.add_listener(self.live.on_message)
         self.hub.add_listener(self.board.on_message)

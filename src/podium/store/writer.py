@@ -67,6 +67,12 @@ class AnswerWriter:
         self.conflicts = 0  # batches that collided with another process's rows
         self.commit_latency = Histogram()  # seconds from a batch's start to its commit
 
+    def known_participant(self, event_id: int, token_hash: str) -> int | None:
+        return self._participants.get((event_id, token_hash))
+
+    def remember_participant(self, event_id: int, token_hash: str, participant_id: int) -> None:
+        self._participants[(event_id, token_hash)] = participant_id
+
     async def start(self) -> None:
         if self._task is None:
             self._transactions = transactions_for(self._engine)

@@ -100,13 +100,23 @@ def participant_token(request: Request) -> str | None:
     return token if token and 32 <= len(token) <= 64 else None
 
 
-def ensure_participant_cookie(request: Request, response: Response, secure: bool) -> str:
-    """The participant's anonymous token: read it, or give a new one (192 random bits)."""
+def participant_token_for(request: Request) -> str:
+    """The participant's anonymous token: from its cookie, or a new one (192 random
+    bits) that `give_participant_cookie` then hands out with the response."""
     token = participant_token(request)
     if token is not None:
-        return token  # already set: no Set-Cookie on every answer (it costs on the vote path)
+        return token
     token = getattr(request.state, "new_participant_token", None) or new_token()
     request.state.new_participant_token = token
+    return token
+
+
+def give_participant_cookie(request: Request, response: Response, secure: bool) -> None:
+    """Set the cookie of a token made for this request (none on every answer: it costs
+    on the vote path)."""
+    token = getattr(request.state, "new_participant_token", None)
+    if token is None or participant_token(request) is not None:
+        return
     response.set_cookie(
         PARTICIPANT_COOKIE,
         token,
@@ -115,4 +125,10 @@ def ensure_participant_cookie(request: Request, response: Response, secure: bool
         samesite="lax",
         secure=secure,
     )
+
+
+def ensure_participant_cookie(request: Request, response: Response, secure: bool) -> str:
+    """The participant's token, its cookie set on `response` when it is new."""
+    token = participant_token_for(request)
+    give_participant_cookie(request, response, secure)
     return token

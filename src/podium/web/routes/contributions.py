@@ -20,13 +20,13 @@ from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.services import contributions, moderation
 from podium.services.contribution_board import public
 from podium.services.contributions import Item
-from podium.services.live_cache import LiveEvent
 from podium.web.auth import checked_form, require_moderator
-from podium.web.deps import RowId, runtime, use_event_language
+from podium.web.deps import RowId, runtime
 from podium.web.errors import wants_json
 from podium.web.i18n import gettext as _
 from podium.web.messages import message
-from podium.web.security import ensure_participant_cookie
+from podium.web.routes.participant import event_by_code
+from podium.web.security import give_participant_cookie, participant_token_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,14 +48,6 @@ def item_json(item: Item, mine: bool = False) -> dict[str, Any]:
         "created_at": item.created_at.isoformat(),
         **({"mine": True} if mine else {}),
     }
-
-
-async def _participant_event(request: Request, code: str) -> LiveEvent:
-    event = None if "\x00" in code else await runtime(request).live.by_code(code)
-    if event is None:
-        raise NotFound("unknown_code")
-    use_event_language(request, event.language)
-    return event
 
 
 async def _fields(request: Request) -> dict[str, Any]:
@@ -81,10 +73,9 @@ def _refused(request: Request, exc: RuleViolation) -> Response:
 
 @router.post("/p/{code}/contributions")
 async def send(request: Request, code: str) -> Response:
-    event = await _participant_event(request, code)
+    event = await event_by_code(request, code)
     rt = runtime(request)
-    probe = Response()
-    token = ensure_participant_cookie(request, probe, rt.settings.secure_cookies)
+    token = participant_token_for(request)
     back = f"/p/{code}"
     try:
         fields = await _fields(request)
@@ -105,18 +96,15 @@ async def send(request: Request, code: str) -> Response:
             )
         else:
             response = RedirectResponse(f"{back}?contributed=1#contributions", status_code=303)
-    for key, value in probe.headers.items():
-        if key == "set-cookie":
-            response.headers.append(key, value)
+    give_participant_cookie(request, response, rt.settings.secure_cookies)
     return response
 
 
 @router.post("/p/{code}/contributions/{contribution_id}/vote")
 async def upvote(request: Request, code: str, contribution_id: RowId) -> Response:
-    event = await _participant_event(request, code)
+    event = await event_by_code(request, code)
     rt = runtime(request)
-    probe = Response()
-    token = ensure_participant_cookie(request, probe, rt.settings.secure_cookies)
+    token = participant_token_for(request)
     try:
         fields = await _fields(request)
         up = fields.get("up", True) not in (False, "0", "false", 0)
@@ -130,16 +118,14 @@ async def upvote(request: Request, code: str, contribution_id: RowId) -> Respons
             response = RedirectResponse(
                 f"/p/{code}#contribution-{contribution_id}", status_code=303
             )
-    for key, value in probe.headers.items():
-        if key == "set-cookie":
-            response.headers.append(key, value)
+    give_participant_cookie(request, response, rt.settings.secure_cookies)
     return response
 
 
 @router.get("/api/v1/p/{code}/contributions", tags=["participant"])
 async def public_list(request: Request, code: str) -> Response:
     """Approved contributions (pinned first, then by upvotes), and the caller's own."""
-    event = await _participant_event(request, code)
+    event = await event_by_code(request, code)
     rt = runtime(request)
     items = public(await rt.board.get(event.id))
     token = request.cookies.get("podium_p")

@@ -25,7 +25,12 @@ from podium.web.frames import DEVICE_LIST_MAX, render_results, results_visible
 from podium.web.hot_path import parse_answer
 from podium.web.i18n import gettext as _
 from podium.web.messages import message
-from podium.web.security import ensure_participant_cookie, participant_token
+from podium.web.security import (
+    ensure_participant_cookie,
+    give_participant_cookie,
+    participant_token,
+    participant_token_for,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +52,8 @@ async def join(request: Request) -> Response:
     return RedirectResponse(f"/p/{code}", status_code=303)
 
 
-async def _event(request: Request, code: str) -> LiveEvent:
+async def event_by_code(request: Request, code: str) -> LiveEvent:
+    """The event of a join code, its language set for the request; 404 otherwise."""
     # U+0000 is in no join code, and PostgreSQL refuses it even in a query.
     event = None if "\x00" in code else await runtime(request).live.by_code(code)
     if event is None:
@@ -64,7 +70,7 @@ async def event_page(
     contributed: int | None = None,
     order: str = "top",
 ) -> Response:
-    event = await _event(request, code)
+    event = await event_by_code(request, code)
     return await _page(
         request,
         event,
@@ -160,10 +166,9 @@ async def answer(request: Request) -> Response:
     """The vote path. A plain Starlette route: FastAPI's dependency solving would
     cost more than everything else the request does before the commit."""
     code = request.path_params["code"]
-    event = await _event(request, code)
+    event = await event_by_code(request, code)
     rt = runtime(request)
-    probe = Response()
-    token = ensure_participant_cookie(request, probe, rt.settings.secure_cookies)
+    token = participant_token_for(request)
     try:
         question_id, answer_id, raw = await _read_answer(request, event)
         submitted = await submit_answer(rt, event, token, question_id, raw, answer_id)
@@ -192,14 +197,12 @@ async def answer(request: Request) -> Response:
             )
         else:
             response = RedirectResponse(f"/p/{code}?sent={question_id}#status", status_code=303)
-    for key, value in probe.headers.items():
-        if key == "set-cookie":
-            response.headers.append(key, value)
+    give_participant_cookie(request, response, rt.settings.secure_cookies)
     return response
 
 
 async def event_stream(request: Request) -> Response:
-    event = await _event(request, request.path_params["code"])
+    event = await event_by_code(request, request.path_params["code"])
     await runtime(request).board.get(event.id)  # its first frame holds the contributions
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, DEVICE, request.state.lang)
