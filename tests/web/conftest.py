@@ -109,3 +109,10 @@ async def make_event(rt: Runtime) -> Demo:
 @pytest.fixture
 def demo(harness: Harness) -> Demo:
     return harness.run(make_event, harness.rt)
+
+
+@pytest.fixture
+def mod(harness: Harness, demo: Demo) -> Harness:
+    """The harness, logged in as the organiser (who may moderate every event)."""
+    harness.login()
+    return harness

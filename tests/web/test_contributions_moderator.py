@@ -1,106 +1,31 @@
 """The contributions queue of the moderator's console: every action as a plain form
 post (CSRF token from the page, 303 back to the queue) and as JSON for the script;
 the second of two moderators deciding on the same view is told it was decided;
-bulk, edit, merge, ban, delete and the event's contribution settings."""
+bulk, edit, merge, ban, delete."""
 
 from __future__ import annotations
-
-import re
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from podium.domain.codes import new_token
-from podium.domain.contributions import InvalidContribution, State
+from podium.domain.contributions import State
 from podium.domain.errors import NotAllowed
 from podium.live.fanout import MODERATOR
 from podium.services import accounts, contributions
-from podium.services.contributions import Item
-from podium.web import i18n
 from podium.web.frames import contributions_frame
-from podium.web.messages import message
 from tests.web.conftest import PASSWORD, Demo, Harness, csrf_of
-
-JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def mod(harness: Harness, demo: Demo) -> Harness:
-    harness.login()
-    return harness
-
-
-def base(demo: Demo) -> str:
-    return f"/moderate/{demo.event.id}"
-
-
-def send(h: Harness, demo: Demo, text: str, token: str | None = None, **kwargs: Any) -> Item:
-    live = h.run(h.rt.live.get, demo.event.id)
-    assert live is not None
-    return h.run(contributions.submit, h.rt, live, token or new_token(), text, **kwargs)
-
-
-def stored(h: Harness, demo: Demo, contribution_id: int) -> Item | None:
-    items = h.run(contributions.all_items, h.rt, demo.event.id)
-    return next((i for i in items if i.id == contribution_id), None)
-
-
-def page(h: Harness, demo: Demo, lang: str = "en") -> str:
-    response = h.client.get(base(demo), headers={"Accept-Language": lang})
-    assert response.status_code == 200
-    return response.text
-
-
-def version_on(html: str, contribution_id: int) -> int:
-    found = re.search(rf'data-id="{contribution_id}" data-version="(\d+)"', html)
-    assert found, f"contribution {contribution_id} is not in the queue"
-    return int(found.group(1))
-
-
-def act(
-    h: Harness,
-    demo: Demo,
-    contribution_id: int,
-    action: str,
-    version: int | None = None,
-    as_json: bool = False,
-    csrf: str | None = None,
-):
-    html = page(h, demo)
-    fields = {
-        "csrf": csrf if csrf is not None else csrf_of(html),
-        "action": action,
-        "version": str(version if version is not None else version_on(html, contribution_id)),
-    }
-    return h.client.post(
-        f"{base(demo)}/contributions/{contribution_id}/act",
-        data=fields,
-        headers=JSON if as_json else {},
-        follow_redirects=False,
-    )
-
-
-def eventually(check: Callable[[], bool], seconds: float = 3.0) -> None:
-    """The board re-reads after each change on a task of its own: wait for it."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the change did not arrive in time"
-        time.sleep(0.02)
-
-
-def public_texts(h: Harness, demo: Demo) -> list[str]:
-    body = h.client.get(f"/api/v1/p/{demo.event.join_code}/contributions").json()
-    return [c["text"] for c in body["contributions"]]
-
-
-def german(code: str) -> str:
-    token = i18n.current_lang.set("de")
-    try:
-        return message(code)
-    finally:
-        i18n.current_lang.reset(token)
+from tests.web.moderation_helpers import (
+    JSON,
+    act,
+    base,
+    eventually,
+    german,
+    page,
+    public_texts,
+    send,
+    stored,
+    version_on,
+)
 
 
 def test_the_console_shows_the_queue_with_a_pending_contribution(mod: Harness, demo: Demo) -> None:
@@ -374,112 +299,3 @@ def test_deleting_removes_it_from_the_queue_and_the_public_list(mod: Harness, de
     assert "Ein Beitrag, der gelöscht wird" not in html
     eventually(lambda: public_texts(mod, demo) == ["Ein Beitrag, der bleibt"])
     assert stored(mod, demo, item.id) is None
-
-
-def test_the_settings_form(mod: Harness, demo: Demo) -> None:
-    html = page(mod, demo)
-    assert 'name="moderation" value="pre" checked' in html
-    response = mod.client.post(
-        f"{base(demo)}/contributions/settings",
-        data={
-            "csrf": csrf_of(html),
-            "open": "0",
-            "moderation": "post",
-            "panelists": "Dr. Anna Berg\r\n\r\nMax Muster\r\n",
-            "blocked_words": "Schwurbelei\nquatsch*",
-            "allowed_words": "",
-            "screen_mode": "contributions",
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    live = mod.run(mod.rt.live.get, demo.event.id)
-    assert live.contributions_open is False
-    assert live.moderation == "post"
-    assert live.panelists == ("Dr. Anna Berg", "Max Muster")
-    assert live.screen_mode == "contributions"
-    with pytest.raises(NotAllowed) as closed:
-        send(mod, demo, "Darf ich noch fragen?")
-    assert closed.value.code == "contributions_closed"
-
-    html = page(mod, demo)
-    assert 'name="open" value="0" checked' in html
-    assert 'name="moderation" value="post" checked' in html
-    assert ">Dr. Anna Berg\nMax Muster</textarea>" in html
-    assert ">schwurbelei\nquatsch*</textarea>" in html
-    # a field left out stays: opening again keeps everything else
-    response = mod.client.post(
-        f"{base(demo)}/contributions/settings",
-        data={"csrf": csrf_of(html), "open": "1"},
-        headers=JSON,
-    )
-    assert response.status_code == 200
-    live = mod.run(mod.rt.live.get, demo.event.id)
-    assert live.contributions_open is True and live.moderation == "post"
-    with pytest.raises(InvalidContribution) as blocked:
-        send(mod, demo, "Das ist doch Quatschkram!")
-    assert blocked.value.code == "contribution_blocked"
-    shown = send(mod, demo, "Eine Frage an Max", panelist="max muster")
-    assert shown.state is State.APPROVED  # post-moderation: shown at once
-    assert shown.panelist == "Max Muster"
-    bad = mod.client.post(
-        f"{base(demo)}/contributions/settings",
-        data={"csrf": csrf_of(html), "moderation": "sometimes"},
-        headers=JSON,
-    )
-    assert bad.status_code == 422
-    assert bad.json()["error"] == "unknown_moderation"
-
-
-def test_every_post_needs_the_csrf_token(mod: Harness, demo: Demo) -> None:
-    item = send(mod, demo, "Eine Frage ohne Token")
-    assert act(mod, demo, item.id, "approve", csrf="").status_code == 403
-    assert act(mod, demo, item.id, "approve", csrf="falsch", as_json=True).status_code == 403
-    paths = [
-        f"contributions/{item.id}/edit",
-        f"contributions/{item.id}/ban",
-        f"contributions/{item.id}/delete",
-        "contributions/bulk",
-        "contributions/merge",
-        "contributions/settings",
-    ]
-    for path in paths:
-        response = mod.client.post(f"{base(demo)}/{path}", data={"open": "0"}, headers=JSON)
-        assert response.status_code == 403, path
-        assert response.json()["error"] == "csrf"
-    now = stored(mod, demo, item.id)
-    assert now is not None and now.state is State.PENDING and now.version == item.version
-    live = mod.run(mod.rt.live.get, demo.event.id)
-    assert live.contributions_open is True
-
-
-def test_no_access_without_login_or_assignment(harness: Harness, demo: Demo) -> None:
-    item = send(harness, demo, "Eine Frage an niemanden")
-    csrf = harness.csrf()  # a session of its own, not signed in
-    response = harness.client.get(base(demo), follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"].startswith("/login")
-    response = harness.client.post(
-        f"{base(demo)}/contributions/{item.id}/act",
-        data={"csrf": csrf, "action": "approve", "version": str(item.version)},
-        headers=JSON,
-    )
-    assert response.status_code == 401
-    response = harness.client.post(
-        f"{base(demo)}/contributions/bulk",
-        data={"csrf": csrf, "action": "approve", "ids": [str(item.id)]},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303 and response.headers["location"].startswith("/login")
-    assert harness.client.get(f"{base(demo)}/stream", headers=JSON).status_code == 401
-
-    # a moderator of another event may not act on this one's queue
-    harness.run(accounts.create_user, harness.rt, "other@example.org", PASSWORD, role="moderator")
-    harness.login("other@example.org")
-    assert harness.client.get(base(demo)).status_code == 403
-    response = harness.client.post(
-        f"{base(demo)}/contributions/{item.id}/act",
-        data={"csrf": harness.csrf("/moderate"), "action": "approve"},
-        headers=JSON,
-    )
-    assert response.status_code == 403
-    assert stored(harness, demo, item.id).state is State.PENDING
