@@ -1,18 +1,13 @@
 // The contributions queue of the moderator's console. Every form of the queue works
 // without script; this module posts them in place (JSON), keeps focus, selection,
 // open forms and half-typed text when a "contributions" frame replaces the queue,
-// and adds keyboard shortcuts and a polite note when new contributions wait.
+// and adds keyboard shortcuts (moderation_keys.js) and a polite note when new
+// contributions wait.
 
-const ACTION_KEYS = new Set(["a", "r", "h", "d", "p", "u", "x"]);
+import { installShortcuts } from "./moderation_keys.js";
+
 const MOVING = new Set(["approve", "reject", "put_back", "archive"]);
 const NOTE_MS = 10000;
-
-function isTextField(el) {
-  if (!el || !el.matches) return false;
-  if (el.isContentEditable || el.matches("textarea, select")) return true;
-  if (!el.matches("input")) return false;
-  return !["checkbox", "radio", "button", "submit", "reset", "hidden"].includes(el.type);
-}
 
 function later(fn, ms) {
   return window.setTimeout(fn, ms);
@@ -315,72 +310,16 @@ export function initModeration(section) {
     }
   }
 
-  // --- keyboard ------------------------------------------------------------------
+  // --- keyboard (moderation_keys.js) -----------------------------------------------
 
-  function visibleItems() {
-    return items().filter((li) => li.offsetParent !== null || li === document.activeElement);
-  }
-
-  function move(from, step) {
-    const all = visibleItems();
-    if (!all.length) return;
-    let at = from ? all.indexOf(from) : -1;
-    if (at === -1) at = step > 0 ? -1 : all.length;
-    const next = all[Math.min(all.length - 1, Math.max(0, at + step))];
-    focusItem(next);
-  }
-
-  queue.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
-    if (event.key === "Escape") {
-      // Close the open form of an item (edit, merge, ban, delete) and go back to it.
-      const details = target.closest("details.tool[open]");
-      if (details) {
-        event.preventDefault();
-        details.open = false;
-        details.querySelector("summary")?.focus();
-      }
-      return;
-    }
-    if (isTextField(target)) return;
-    const item = target.closest(".queue-item");
-    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-    if (key === "j" || key === "ArrowDown" || key === "k" || key === "ArrowUp") {
-      event.preventDefault();
-      move(item, key === "j" || key === "ArrowDown" ? 1 : -1);
-      return;
-    }
-    if (!item) return;
-    if (key === " " && target === item) {
-      event.preventDefault();
-      const box = item.querySelector("input[name=ids]");
-      if (box) {
-        box.checked = !box.checked;
-        updateSelection();
-      }
-      return;
-    }
-    if (key === "e") {
-      event.preventDefault();
-      const details = item.querySelector('details[data-keep^="edit-"]');
-      if (details) {
-        details.open = true;
-        details.querySelector("textarea")?.focus();
-      }
-      return;
-    }
-    if (ACTION_KEYS.has(key)) {
-      event.preventDefault();
-      const button = item.querySelector(`.queue-actions button[data-key="${key}"]`);
-      if (button) button.click();
-      else showNote(item.dataset.id, text.notPossible);
-    }
-  });
-
-  queue.addEventListener("focusin", (event) => {
-    const item = event.target.closest(".queue-item");
-    if (item && item.dataset.id !== currentId) setCurrent(item.dataset.id);
+  installShortcuts(queue, {
+    items,
+    focusItem,
+    updateSelection,
+    notPossible: (item) => showNote(item.dataset.id, text.notPossible),
+    focused: (item) => {
+      if (item.dataset.id !== currentId) setCurrent(item.dataset.id);
+    },
   });
 
   // --- frames ----------------------------------------------------------------------
