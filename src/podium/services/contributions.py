@@ -232,7 +232,7 @@ async def mine(rt: Runtime, event_id: int, token: str) -> tuple[list[Item], set[
 
 
 async def counted_votes(rt: Runtime, contribution_id: int) -> int:
-    """The rows behind a contribution's vote count (for checks and merges)."""
+    """How many upvote rows a contribution has: the truth its `votes` column is kept equal to."""
     async with rt.sessions() as session:
         return int(
             await session.scalar(
