@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from podium.bench import words
+from podium.bench import cloud_layout, words
 from podium.cli import main
 
 
@@ -42,3 +42,14 @@ def test_errors_are_scored_and_shown(tmp_path: Path, capsys: pytest.CaptureFixtu
     figures = json.loads(out.read_text("utf-8"))
     assert figures["languages"]["de"]["precision"] == 1.0
     assert figures["languages"]["de"]["recall"] == 0.5
+
+
+def test_clouds_are_laid_out_calmly_and_whole() -> None:
+    figures = cloud_layout.report(words.load_corpus())
+    run = figures["live"]
+    assert run["updates"] == 300 and run["drawn_at_end"] == 40
+    assert run["moved_without_resize"] == 0  # the live cloud stays where it is
+    for name, picture in figures["pictures"].items():
+        assert picture["drawn"] == picture["words"] == 40, name  # every word in the picture
+    assert figures["pictures"]["few_dominate"]["largest_type"] == 64
+    assert figures["pictures"]["about_equal"]["largest_type"] < 64  # made to fit

@@ -6,7 +6,16 @@ from __future__ import annotations
 import itertools
 import random
 
-from podium.domain.cloud_layout import HEIGHT, WIDTH, CloudLayout, Placed, size_step
+from podium.domain.cloud_layout import (
+    HEIGHT,
+    MAX_SIZE,
+    MAX_WORDS,
+    WIDTH,
+    CloudLayout,
+    Placed,
+    picture_layout,
+    size_step,
+)
 
 WORDS = [
     "Homeoffice",
@@ -74,3 +83,40 @@ def test_a_placed_word_stays_while_the_cloud_grows() -> None:
                 # the same size asked for as before: the same place
                 assert (before[1], before[2]) == (p.x, p.y), p.word
             places[p.key] = (p.wanted, p.x, p.y)
+
+
+LONG_WORDS = [
+    f"{head}{tail}"
+    for head in ("Beratungs", "Digital", "Zugangs", "Arbeits", "Team")
+    for tail in (
+        "kanäle",
+        "kompetenz",
+        "führung",
+        "qualität",
+        "struktur",
+        "wandel",
+        "kultur",
+        "strategie",
+    )
+]
+
+
+def test_a_picture_draws_every_word_even_when_all_are_equally_frequent() -> None:
+    items = [(w, w, 100 - n) for n, w in enumerate(LONG_WORDS)]  # 40 long, similar counts
+    assert len(CloudLayout().update(items)) < len(items)  # the live layout runs out of room
+    drawn = picture_layout(items)
+    assert len(drawn) == len(items) == MAX_WORDS
+    check(drawn)
+    assert all(p.step == p.wanted for p in drawn)  # none made smaller than its count asks
+    by_count = sorted(drawn, key=lambda p: -p.count)
+    assert all(a.size >= b.size for a, b in itertools.pairwise(by_count))
+
+
+def test_a_picture_keeps_the_largest_type_when_there_is_room() -> None:
+    items = [(w, w, max(1, 60 // (n + 1))) for n, w in enumerate(WORDS)]
+    drawn = picture_layout(items)
+    assert len(drawn) == len(WORDS)
+    check(drawn)
+    assert drawn[0].word == "Homeoffice" and drawn[0].size == MAX_SIZE
+    centre_x = drawn[0].x + drawn[0].width / 2
+    assert abs(centre_x - WIDTH / 2) < 40  # the most frequent word in the middle

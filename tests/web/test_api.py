@@ -81,9 +81,16 @@ def test_openapi_document_lists_the_api_and_only_the_api(harness: Harness) -> No
         f"{API}/events",
         f"{API}/events/{{ref}}",
         f"{API}/events/{{ref}}/results",
+        f"{API}/events/{{ref}}/results/{{question_id}}/{{name}}",
         f"{API}/events/{{ref}}/live",
         f"{API}/join/{{code}}",
         f"{API}/join/{{code}}/answers",
+    }
+    files = document["paths"][f"{API}/events/{{ref}}/results/{{question_id}}/{{name}}"]["get"]
+    assert set(files["responses"]["200"]["content"]) == {
+        "image/svg+xml",
+        "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
     live = document["paths"][f"{API}/events/{{ref}}/live"]
     assert set(live) == {"get", "post"}

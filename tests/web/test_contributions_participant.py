@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from podium import i18n
 from podium.services import contributions, moderation
 from podium.store.tables import Contribution
-from podium.web import i18n
 from podium.web.messages import message
 from tests.web.conftest import Demo, Harness
 

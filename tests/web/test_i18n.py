@@ -8,7 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from podium.web import i18n
+from podium import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
@@ -20,8 +20,12 @@ def source_messages() -> set[str]:
     method_map = [
         ("src/podium/**.py", "python"),
         ("src/podium/web/templates/**.html", "jinja2.ext.babel_extract"),
+        ("src/podium/reports/templates/**.svg", "jinja2.ext.babel_extract"),
     ]
-    options = {"src/podium/web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    options = {
+        "src/podium/web/templates/**.html": {"extensions": "jinja2.ext.i18n"},
+        "src/podium/reports/templates/**.svg": {"extensions": "jinja2.ext.i18n"},
+    }
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options, keywords=KEYWORDS
     ):

@@ -31,7 +31,7 @@ CLI_MESSAGES = {
 
 def describe(exc: RuleViolation) -> str:
     """The rule's English message, or its code and parameters when it has none."""
-    from podium.web.i18n import current_lang
+    from podium.i18n import current_lang
     from podium.web.messages import MESSAGES, message
 
     if exc.code in CLI_MESSAGES:

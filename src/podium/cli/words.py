@@ -17,7 +17,8 @@ def add_words_command(sub: Any) -> None:
         help="measure the word cloud's merging on the labelled corpus",
         description="Pairwise precision and recall of which entries count as one word, per "
         "language and in all, the listed near misses that were merged, typed lists split, "
-        "and the time to normalise 10,000 entries. Exit status 1 when precision or recall "
+        "the time to normalise 10,000 entries, and the time to lay clouds out. Exit status 1 "
+        "when precision or recall "
         f"is below {GOAL}.",
     )
     cmd.add_argument("--corpus", type=Path, help="a corpus file (default: the shipped one)")
@@ -27,9 +28,11 @@ def add_words_command(sub: Any) -> None:
 
 
 def cmd_bench_words(args: argparse.Namespace) -> int:
+    from podium.bench import cloud_layout
     from podium.bench.words import load_corpus, report
 
-    figures = report(load_corpus(args.corpus))
+    corpus = load_corpus(args.corpus)
+    figures = report(corpus)
     total = figures["total"]
     print(
         f"word cloud merging: {total['entries']} entries in {total['groups']} words, "
@@ -61,6 +64,19 @@ def cmd_bench_words(args: argparse.Namespace) -> int:
         f"normalising {timing['entries']} entries: {timing['as_typed_seconds']:.3f} s as a room "
         f"types them, {timing['distinct_seconds']:.3f} s all different"
     )
+    figures["layout"] = layout = cloud_layout.report(corpus)
+    run = layout["live"]
+    print(
+        f"live cloud: {run['updates']} updates of {run['answers_per_update']} answers over "
+        f"{run['vocabulary']} words: {run['mean_ms']} ms on average, {run['max_ms']} ms at most; "
+        f"{run['drawn_at_end']} drawn at the end; moved without resize: "
+        f"{run['moved_without_resize']}"
+    )
+    for name, picture in layout["pictures"].items():
+        print(
+            f"picture, {name.replace('_', ' ')}: {picture['drawn']} of {picture['words']} words "
+            f"drawn, largest type {picture['largest_type']:.0f}, {picture['ms']} ms"
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
         print(f"figures written to {args.json}")

@@ -8,11 +8,11 @@ from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from podium import i18n
 from podium.domain.codes import MAX_ID
 from podium.services.accounts import get_user
 from podium.services.runtime import Runtime
 from podium.store.tables import User
-from podium.web import i18n
 from podium.web.security import csrf_token
 
 # A row id in a path: out of range is a 4xx before any query runs.

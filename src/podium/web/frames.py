@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 from jinja2 import Environment
 
+from podium import i18n
 from podium.domain.cloud_layout import CloudLayout, Placed
 from podium.domain.contributions import State
 from podium.domain.questions import Kind
@@ -17,7 +18,6 @@ from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent, LiveQuestion
 from podium.services.runtime import Runtime
-from podium.web import i18n
 
 
 class Frames:

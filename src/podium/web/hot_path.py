@@ -23,13 +23,13 @@ from starlette.requests import cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from podium import i18n
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
+from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
 from podium.services.participation import submit_answer
 from podium.services.runtime import Runtime
-from podium.web import i18n
-from podium.web.i18n import gettext as _
 from podium.web.messages import message
 from podium.web.security import CSP, PARTICIPANT_COOKIE
 

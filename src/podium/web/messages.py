@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from podium.web.i18n import gettext as _
+from podium.i18n import gettext as _
 
 # Marked with N_ so that extraction finds them; translated when shown.
 
@@ -120,6 +120,7 @@ MESSAGES: dict[str, str] = {
     "word_not_shown": N_("This word is merged or hidden; choose a word the cloud shows."),
     "word_already_hidden": N_("This word is already hidden."),
     "edit_already_undone": N_("This change has already been undone."),
+    "unknown_download": N_("There is no such download."),
 }
 
 

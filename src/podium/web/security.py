@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.domain.codes import new_token
-from podium.web.i18n import LANG_COOKIE, current_lang, negotiate
+from podium.i18n import LANG_COOKIE, current_lang, negotiate
 from podium.web.messages import message
 
 CSP = (

@@ -10,10 +10,11 @@ from typing import Any
 from babel.dates import format_datetime, get_timezone
 from babel.numbers import format_decimal
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
-from podium.domain.codes import format_join_code
-from podium.web import i18n
+from podium import i18n
+from podium.domain.codes import format_join_code, slugify
+from podium.reports.templating import new_environment
 from podium.web.messages import kind_name
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -36,19 +37,11 @@ def _number(value: float, digits: int = 1) -> str:
 
 
 def make_environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
-    )
+    env = new_environment(TEMPLATES)  # with the charts, shared with the exports
     env.filters["join_code"] = format_join_code
     env.filters["date"] = _date
     env.filters["number"] = _number
+    env.filters["slug"] = slugify
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     env.globals["kind_name"] = kind_name
     env.globals["new_answer_id"] = lambda: str(uuid.uuid4())

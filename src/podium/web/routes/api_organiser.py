@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
 
 from podium.services import catalog
 from podium.services.results import event_results
 from podium.store.tables import Event, User
 from podium.web.api_models import EventOut, EventResultsOut, EventSummary, SessionOut
-from podium.web.deps import current_user, runtime
+from podium.web.deps import RowId, current_user, runtime
+from podium.web.downloads import CSV, SVG, XLSX, result_file
 from podium.web.routes.api_common import errors, organised_event, organiser
 from podium.web.routes.api_convert import (
     event_out,
@@ -59,3 +61,28 @@ async def get_results(
         title=data.event.title,
         questions=[question_result_out(row.question, row.result) for row in data.questions],
     )
+
+
+@router.get(
+    "/events/{ref}/results/{question_id}/{name}",
+    tags=["organiser"],
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, as an attachment",
+            "content": {SVG: {}, CSV: {}, XLSX: {}},
+        },
+        **errors(401, 403, 404, 422),
+    },
+)
+async def get_result_file(
+    request: Request,
+    question_id: RowId,
+    name: str,
+    found: Annotated[Event, Depends(organised_event)],
+) -> Response:
+    """A word cloud's files: `cloud.svg` (the picture, with a text equivalent),
+    `words.csv` (UTF-8 with BOM, `;` in German, `,` in English) or `words.xlsx`; in the
+    caller's language, with the moderators' merges and hides applied. 404
+    `not_a_word_cloud` for other questions, `unknown_download` for other names."""
+    return await result_file(runtime(request), found.id, question_id, name)

@@ -7,13 +7,13 @@ from starlette.responses import Response
 
 from podium.domain.codes import normalise_join_code
 from podium.domain.errors import NotFound, RuleViolation
+from podium.i18n import gettext as _
 from podium.services import participation
 from podium.services.live_cache import LiveEvent
 from podium.services.results import question_result
 from podium.web.api_models import AnswerIn, AnswerOut, JoinOut
 from podium.web.deps import runtime
 from podium.web.errors import error_response
-from podium.web.i18n import gettext as _
 from podium.web.messages import message
 from podium.web.routes.api_common import errors
 from podium.web.routes.api_convert import join_event_out, participant_question_out

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from podium.i18n import LANG_COOKIE, LANGUAGES
 from podium.services.accounts import authenticate
 from podium.web.auth import checked_form
 from podium.web.deps import render, runtime
-from podium.web.i18n import LANG_COOKIE, LANGUAGES
 from podium.web.messages import message
 
 router = APIRouter(include_in_schema=False)

@@ -17,13 +17,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from podium.domain.codes import parse_id
 from podium.domain.contributions import Action
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
+from podium.i18n import gettext as _
 from podium.services import contributions, moderation
 from podium.services.contribution_board import public
 from podium.services.contributions import Item
 from podium.web.auth import checked_form, require_moderator
 from podium.web.deps import RowId, runtime
 from podium.web.errors import wants_json
-from podium.web.i18n import gettext as _
 from podium.web.messages import message
 from podium.web.routes.participant import event_by_code
 from podium.web.security import give_participant_cookie, participant_token_for

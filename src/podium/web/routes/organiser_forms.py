@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends
 from markupsafe import Markup
 from starlette.responses import RedirectResponse
 
+from podium import i18n
 from podium.domain.codes import parse_id as parse_row_id
 from podium.domain.errors import NotFound, RuleViolation
 from podium.services.catalog_common import as_utc
-from podium.web import i18n
 from podium.web.auth import require_organiser
 from podium.web.messages import message
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from podium.domain.questions import Kind, PercentBase, QuestionSpec
+from podium.i18n import gettext as _
+from podium.i18n import ngettext
 from podium.services.catalog import QuestionInput
 from podium.store.tables import Question
-from podium.web.i18n import gettext as _
-from podium.web.i18n import ngettext
 
 # The settings fields of each kind. Only these are sent to the service: without
 # script every fieldset is visible, and what was typed into another kind's fields

@@ -6,11 +6,11 @@ from fastapi import Request
 from starlette.responses import Response
 
 from podium.domain.errors import RuleViolation
+from podium.i18n import gettext as _
 from podium.services import catalog
 from podium.store.tables import Question
 from podium.web.auth import checked_form
 from podium.web.deps import render, runtime
-from podium.web.i18n import gettext as _
 from podium.web.routes.organiser_events import event_page
 from podium.web.routes.organiser_forms import (
     FormState,

@@ -12,6 +12,7 @@ from podium.domain.codes import normalise_join_code
 from podium.domain.contributions import ORDERS
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.domain.questions import Kind
+from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE
 from podium.live.sse import EventStream
 from podium.services import contributions
@@ -23,7 +24,6 @@ from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
 from podium.web.frames import DEVICE_LIST_MAX, render_results, results_visible
 from podium.web.hot_path import parse_answer
-from podium.web.i18n import gettext as _
 from podium.web.messages import message
 from podium.web.security import (
     ensure_participant_cookie,

@@ -1,15 +1,21 @@
-"""The organiser's results page: every question's chart and its numbers as a table."""
+"""The organiser's results page: every question's chart and its numbers as a table,
+and the files to download."""
 
 from __future__ import annotations
+
+import asyncio
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from podium.domain.contributions import State
+from podium.domain.tally import WordsResult
+from podium.reports.word_cloud import final_layout
 from podium.services import contributions
 from podium.services.results import event_results
 from podium.web.auth import require_moderator
 from podium.web.deps import RowId, render, runtime
+from podium.web.downloads import result_file
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,9 +25,29 @@ async def results_page(request: Request, event_id: RowId) -> Response:
     await require_moderator(request, event_id)
     results = await event_results(runtime(request), event_id)
     rows = [(row.question, row.result) for row in results.questions]
+    # the final counts' layout: the same picture as the SVG download
+    clouds = {
+        q.id: await asyncio.to_thread(final_layout, result)
+        for q, result in rows
+        if isinstance(result, WordsResult)
+    }
     items = await contributions.all_items(runtime(request), event_id)
     # approved first, then by upvotes: what the room supported most leads
     items.sort(key=lambda i: (i.state is not State.APPROVED, -i.votes, i.id))
     return render(
-        request, "results/event.html", event=results.event, rows=rows, contributions=items
+        request,
+        "results/event.html",
+        event=results.event,
+        rows=rows,
+        clouds=clouds,
+        contributions=items,
     )
+
+
+@router.get("/admin/events/{event_id}/results/{question_id}/{name}")
+async def result_file_page(
+    request: Request, event_id: RowId, question_id: RowId, name: str
+) -> Response:
+    """A word cloud's picture (cloud.svg) or its words (words.csv, words.xlsx)."""
+    await require_moderator(request, event_id)
+    return await result_file(runtime(request), event_id, question_id, name)

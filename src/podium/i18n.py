@@ -15,7 +15,7 @@ from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("de", "en")
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANG_COOKIE = "podium_lang"
 
 current_lang: ContextVar[str] = ContextVar("podium_lang", default="de")
