@@ -34,6 +34,9 @@ for (const button of document.querySelectorAll("button[data-png]")) {
   button.closest("[hidden]")?.removeAttribute("hidden");
   button.addEventListener("click", () => {
     button.disabled = true;
-    savePng(button).finally(() => { button.disabled = false; });
+    savePng(button)
+      // a browser that cannot draw it still gets the picture: the SVG file
+      .catch(() => { window.location.assign(button.dataset.png); })
+      .finally(() => { button.disabled = false; });
   });
 }
