@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.settings = settings
     app.state.templates = templates
     app.state.fanout = fanout
+    app.state.frames = frames
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

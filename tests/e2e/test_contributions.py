@@ -101,3 +101,33 @@ def test_the_moderator_works_the_queue_by_keyboard(site: Site, people: People) -
     console.keyboard.press(" ")
     expect(approved.locator("input[name=ids]")).to_be_checked()
     people.assert_no_errors()
+
+
+# The list module in the browser: a delta builds on what earlier frames sent; a frame
+# that names a revision the page has not got is refused, and the whole list is fetched.
+LIST_FRAMES = """async (code) => {
+  const { listFrames } = await import("/static/js/contribution_list.js");
+  const lists = listFrames(code);
+  const wrap = { before: "<ol>", after: "</ol>", empty: "<li>none</li>" };
+  const first = lists.assemble({ ...wrap, order: [[1, "a", 0], [2, "b", 3]],
+    items: { 1: "<li>one</li>", 2: "<li>two</li>" } });
+  const delta = lists.assemble({ ...wrap, order: [[3, "c", 5], [1, "a", 0]],
+    items: { 3: "<li>three</li>" } });
+  const short = lists.assemble({ ...wrap, order: [[2, "b", 3]], items: {} });
+  const whole = await lists.whole();
+  return { first, delta, short, whole };
+}"""
+
+
+def test_the_device_list_builds_on_earlier_frames_and_fetches_when_short(
+    site: Site, people: People
+) -> None:
+    phone = people.page(PHONE)
+    phone.goto(site.join_url)
+    got = phone.evaluate(LIST_FRAMES, site.demo.event.join_code)
+    assert got["first"] == "<ol><li>one</li><li>two</li></ol>"
+    assert got["delta"] == "<ol><li>three</li><li>one</li></ol>"
+    assert got["short"] is None  # item 2 left the list: its HTML is forgotten
+    whole = got["whole"]
+    assert whole["full"] is True and whole["order"] == [] and "<li" in whole["empty"]
+    people.assert_no_errors()

@@ -18,7 +18,7 @@ class Source:
         self.calls[(kind, event_id, audience, lang)] += 1
         if kind == "results" and audience == DEVICE and not self.device_results:
             return None
-        return f'{{"v":{self.version},"lang":"{lang}"}}'
+        return f'{{"v":{self.version},"lang":"{lang}","kind":"{kind}"}}'
 
 
 def make() -> tuple[Source, Fanout]:
@@ -168,6 +168,28 @@ def test_upvotes_reach_devices_as_counts_and_screens_as_the_whole_list() -> None
     assert b"event: contributions" in screen.take()
     chunk = device.take()
     assert b"event: votes" in chunk and b"event: contributions" not in chunk
+
+
+def test_devices_get_the_whole_list_first_then_deltas_and_again_after_a_missed_one() -> None:
+    source, fanout = make()
+    reader = fanout.subscribe(1, DEVICE, "de")
+    slow = fanout.subscribe(1, DEVICE, "de")
+    first = reader.take()
+    slow.take()
+    assert b"event: contributions" in first and b'"kind":"contributions_full"' in first
+    source.version = 1
+    fanout.notify("contributions", 1, None)
+    fanout.tick(now=10.0)
+    delta = reader.take()
+    assert b"event: contributions" in delta and b'"kind":"contributions"' in delta
+    source.version = 2  # the slow one has not read version 1: a delta on it would miss it
+    fanout.notify("contributions", 1, None)
+    fanout.tick(now=20.0)
+    assert b'"kind":"contributions"' in reader.take()
+    caught_up = slow.take()
+    assert caught_up.count(b"event: contributions") == 1
+    assert b'"kind":"contributions_full"' in caught_up and b'"v":2' in caught_up
+    assert source.calls[("contributions", 1, DEVICE, "de")] == 2  # one delta per change, for all
 
 
 def test_a_newer_list_replaces_unsent_counts() -> None:

@@ -89,7 +89,7 @@ def test_only_approved_contributions_reach_devices_and_screen(server) -> None:
         # moderators see both at once; nobody else sees either before approval
         sent = time.monotonic()
         srv.run(moderation.act, srv.rt, event_id, public.id, "approve", None)
-        device.wait_for(lambda d: PUBLIC in d["html"], 1.5)
+        device.wait_for(lambda d: PUBLIC in "".join(d["items"].values()), 1.5)
         screen.wait_for(lambda d: PUBLIC in d["html"], 1.0)
         assert time.monotonic() - sent < 1.5
         srv.run(moderation.act, srv.rt, event_id, public.id, "highlight", None)
@@ -97,7 +97,7 @@ def test_only_approved_contributions_reach_devices_and_screen(server) -> None:
         assert 'class="highlight"' in highlighted["html"]
         srv.run(moderation.remove, srv.rt, event_id, public.id)
         gone = time.monotonic()
-        device.wait_for(lambda d: PUBLIC not in d["html"], 2.0)
+        device.wait_for(lambda d: public.id not in [i for i, _rev, _votes in d["order"]], 2.0)
         screen.wait_for(lambda d: PUBLIC not in d["html"], 2.0)
         assert time.monotonic() - gone < 2.0
         assert pending.id  # stored, and yet:

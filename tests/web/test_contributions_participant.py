@@ -361,3 +361,19 @@ def test_too_fast_and_upvotes_on_hidden_or_foreign_ones_are_refused(
     )
     assert foreign.status_code == 404 and foreign.json()["error"] == "unknown_contribution"
     assert stored(harness) == 3
+
+
+def test_a_device_short_of_an_item_gets_the_whole_list(harness: Harness, demo: Demo) -> None:
+    configure(harness, demo, moderation="post")
+    ids = {send(harness, demo, QUESTION).json()["contribution"]["id"]}
+    with someone_else(harness):
+        sent = send(harness, demo, "Und was wird aus der E-Akte im Jobcenter?")
+        ids.add(sent.json()["contribution"]["id"])
+    url = f"/p/{demo.event.join_code}/contributions/frame"
+    eventually(lambda: len(harness.client.get(url).json()["order"]) == 2)
+    frame = harness.client.get(url).json()
+    assert frame["full"] and {entry[0] for entry in frame["order"]} == ids
+    assert set(frame["items"]) == {str(i) for i in ids}
+    assert QUESTION in "".join(frame["items"].values())
+    unknown = harness.client.get("/p/00000000/contributions/frame", headers=JSON)
+    assert unknown.status_code == 404 and unknown.json()["error"] == "unknown_code"

@@ -35,6 +35,10 @@ AUDIENCES = (SCREEN, DEVICE, MODERATOR)
 # gets the counts (a few bytes each) instead of the whole list again, at most once a
 # device tick; screens and moderators (few) get the whole contributions frame.
 KINDS = ("state", "results", "contributions", "votes")
+# Devices get the contributions list as deltas on the frame before (same bytes for
+# all); this whole list goes, as a "contributions" frame, to a device that subscribes
+# and to one whose buffer still held the frame before (it would miss that delta).
+FULL_LIST = "contributions_full"
 HEARTBEAT = b": keep-alive\n\n"  # an SSE comment: keeps proxies from closing idle streams
 
 
@@ -131,7 +135,8 @@ class Fanout:
     def subscribe(self, event_id: int, audience: str, lang: str) -> Subscriber:
         subscriber = Subscriber(event_id, audience, lang)
         for kind in KINDS[:-1]:  # the full state: "votes" is in "contributions"
-            data = self._frame(kind, event_id, audience, lang)
+            whole = FULL_LIST if kind == "contributions" and audience == DEVICE else kind
+            data = self._frame(whole, event_id, audience, lang)
             if data is not None:
                 subscriber.pending[kind] = data
         self._subs[event_id][audience].add(subscriber)
@@ -243,7 +248,8 @@ class Fanout:
         return due
 
     def _invalidate(self, event_id: int, kind: str) -> None:
-        for key in [k for k in self._latest if k[0] == event_id and k[3] == kind]:
+        kinds = (kind, FULL_LIST) if kind == "contributions" else (kind,)
+        for key in [k for k in self._latest if k[0] == event_id and k[3] in kinds]:
             del self._latest[key]
 
     def _frame(self, kind: str, event_id: int, audience: str, lang: str) -> bytes | None:
@@ -254,7 +260,8 @@ class Fanout:
                 self._latest[key] = None
             else:
                 self._next_id += 1
-                self._latest[key] = self._framer(kind, data, self._next_id)
+                event = "contributions" if kind == FULL_LIST else kind
+                self._latest[key] = self._framer(event, data, self._next_id)
         return self._latest[key]
 
     def _push(self, event_id: int, kind: str, audiences: tuple[str, ...]) -> None:
@@ -265,12 +272,15 @@ class Fanout:
             subs = by_audience[audience]
             if not subs:
                 continue
+            deltas = kind == "contributions" and audience == DEVICE
             by_lang: dict[str, bytes | None] = {}
             for subscriber in subs:
                 lang = subscriber.lang
                 if lang not in by_lang:
                     by_lang[lang] = self._frame(kind, event_id, audience, lang)
                 data = by_lang[lang]
+                if deltas and kind in subscriber.pending:  # it has not read the one before
+                    data = self._frame(FULL_LIST, event_id, audience, lang)
                 if data is not None:
                     subscriber.offer(kind, data)
                     self.frames_written += 1

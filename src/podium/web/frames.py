@@ -13,17 +13,19 @@ from podium.domain.cloud_layout import CloudLayout, Placed
 from podium.domain.contributions import State
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
-from podium.live.fanout import DEVICE, MODERATOR, SCREEN
+from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
 from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent, LiveQuestion
 from podium.services.runtime import Runtime
+from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists
 
 
 class Frames:
     def __init__(self, rt: Runtime, env: Environment) -> None:
         self._rt = rt
         self._env = env
+        self._lists = DeviceLists(env)
 
     def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None:
         event = self._rt.live.loaded(event_id)
@@ -33,7 +35,7 @@ class Frames:
         try:
             if kind == "state":
                 return json.dumps(self.state(event, audience), separators=(",", ":"))
-            if kind in ("contributions", "votes"):
+            if kind in ("contributions", "votes", FULL_LIST):
                 items = self._rt.board.loaded(event_id)
                 if items is None:
                     return None
@@ -42,7 +44,10 @@ class Frames:
                         return None  # screens and moderators get the whole frame
                     counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
                     return json.dumps({"votes": counts}, separators=(",", ":"))
-                data = contributions_frame(self._env, event, items, audience)
+                if audience == DEVICE:
+                    data = self._lists.frame(event, items, lang, full=kind == FULL_LIST)
+                else:
+                    data = contributions_frame(self._env, event, items, audience)
                 return json.dumps(data, separators=(",", ":"))
             html = self.results_html(event, audience)
             if html is None:
@@ -116,15 +121,14 @@ def render_results(env: Environment, event: LiveEvent, question: LiveQuestion, b
 
 
 CLOUD_INTERVAL = 1.0  # seconds between redraws of a live word cloud
-DEVICE_LIST_MAX = 100  # the device frame goes to every participant: keep it small
 
 
 def contributions_frame(
     env: Environment, event: LiveEvent, items: list[Item], audience: str
 ) -> dict[str, object]:
-    """What each audience sees of the contributions. Participants and the screen get
-    approved ones only (never a pending one, whatever the moderation mode);
-    moderators get the whole queue."""
+    """What screens and moderators see of the contributions (devices get their own
+    frames: web/contribution_frames.py). The screen gets approved ones only (never a
+    pending one, whatever the moderation mode); moderators get the whole queue."""
     if audience == MODERATOR:
         return {
             "html": env.get_template("moderator/contributions_queue.html").render(
@@ -132,20 +136,11 @@ def contributions_frame(
             ),
             "pending": sum(1 for i in items if i.state is State.PENDING),
         }
-    shown = public(items)
-    if audience == SCREEN:
-        answering = highlighted(items)
-        return {
-            "mode": event.screen_mode,
-            "highlighted": answering.id if answering else None,
-            "html": env.get_template("partials/contributions_screen.html").render(
-                event=event, highlight=answering, top=shown[:5]
-            ),
-        }
+    answering = highlighted(items)
     return {
-        "open": event.contributions_open,
-        "count": len(shown),
-        "html": env.get_template("partials/contributions_list.html").render(
-            event=event, items=shown[:DEVICE_LIST_MAX], total=len(shown)
+        "mode": event.screen_mode,
+        "highlighted": answering.id if answering else None,
+        "html": env.get_template("partials/contributions_screen.html").render(
+            event=event, highlight=answering, top=public(items)[:5]
         ),
     }

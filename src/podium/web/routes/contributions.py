@@ -18,6 +18,7 @@ from podium.domain.codes import parse_id
 from podium.domain.contributions import Action
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.i18n import gettext as _
+from podium.live.fanout import DEVICE, FULL_LIST
 from podium.services import contributions, moderation
 from podium.services.contribution_board import public
 from podium.services.contributions import Item
@@ -141,6 +142,20 @@ async def public_list(request: Request, code: str) -> Response:
             "voted": sorted(voted),
         }
     )
+
+
+@router.get("/p/{code}/contributions/frame")
+async def full_list_frame(request: Request, code: str) -> Response:
+    """The whole device list as a live frame has it (contribution_frames.py): for a
+    device whose frames left it short of an item."""
+    event = await event_by_code(request, code)
+    rt = runtime(request)
+    await rt.board.get(event.id)
+    frames = request.app.state.frames
+    data = frames.render(FULL_LIST, event.id, DEVICE, request.state.lang)
+    if data is None:
+        raise NotFound("unknown_event")
+    return Response(data, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 # --- moderators --------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 // the list that every device receives alike, sort it, and announce new ones politely.
 // Without this script the same forms post and the server renders the marks.
 
+import { focusKeeper, listFrames } from "./contribution_list.js";
+
 const ANNOUNCE_GAP_MS = 5000; // a busy room: one summary every few seconds, never a stream
 const RECHECK_MS = 30000; // how often waiting contributions are looked up again
 const JSON_HEADERS = { "Content-Type": "application/json", Accept: "application/json" };
@@ -53,6 +55,9 @@ export function setupContributions() {
   function list() {
     return holder.querySelector("ol.contributions");
   }
+
+  const frames = listFrames(code);
+  const focus = focusKeeper(holder, heading);
 
   // --- the state the server rendered into the page ----------------------------------
 
@@ -145,27 +150,6 @@ export function setupContributions() {
     for (const button of sortButtons) button.setAttribute("aria-pressed", String(button.value === order));
   }
 
-  // Where the keyboard focus is in the list, to put it back after the list changed.
-  function rememberFocus() {
-    const active = document.activeElement;
-    if (!active || !holder.contains(active)) return null;
-    const li = active.closest("li[data-id]");
-    const all = [...holder.querySelectorAll("li[data-id]")];
-    return { id: li?.dataset.id, index: all.indexOf(li) };
-  }
-
-  function restoreFocus(memo) {
-    if (!memo || holder.contains(document.activeElement)) return;
-    let li = memo.id ? holder.querySelector(`li[data-id="${memo.id}"]`) : null;
-    if (!li || !li.querySelector("button")) {
-      // Gone (taken down, or out of the list): the one now in its place, else the heading.
-      const all = [...holder.querySelectorAll("li[data-id]")].filter((el) => el.querySelector("button"));
-      li = all[Math.min(Math.max(memo.index, 0), all.length - 1)] || null;
-    }
-    const target = li?.querySelector("button") || heading;
-    target?.focus({ preventScroll: true });
-  }
-
   function decorate() {
     const ol = list();
     if (!ol) return [];
@@ -217,10 +201,16 @@ export function setupContributions() {
 
   function frame(data) {
     setOpen(Boolean(data.open));
-    if (typeof data.html === "string" && data.html !== lastHtml) {
-      lastHtml = data.html;
-      update(data.html);
+    const html = frames.assemble(data);
+    if (html === null) {
+      frames.whole().then((whole) => whole && frame(whole)); // a whole list is complete
+      return;
     }
+    if (html !== lastHtml) {
+      lastHtml = html;
+      update(html);
+    }
+    votes({ votes: Object.fromEntries(data.order.map(([id, , count]) => [id, count])) });
     section.hidden = !(data.open || data.count > 0 || waiting.size > 0);
   }
 
@@ -234,13 +224,13 @@ export function setupContributions() {
       const shown = li.querySelector(".count");
       if (shown) shown.textContent = String(count);
     }
-    const memo = rememberFocus();
+    const memo = focus.remember();
     sortList();
-    restoreFocus(memo);
+    focus.restore(memo);
   }
 
   function update(html) {
-    const memo = rememberFocus();
+    const memo = focus.remember();
     holder.innerHTML = html; // server-rendered, escaped by podium itself
     const shown = decorate();
     let fresh = 0;
@@ -251,7 +241,7 @@ export function setupContributions() {
       }
     }
     announce(fresh);
-    restoreFocus(memo);
+    focus.restore(memo);
   }
 
   // --- sending ----------------------------------------------------------------------
@@ -358,10 +348,10 @@ export function setupContributions() {
       const approved = new Set((data.contributions || []).map((i) => i.id));
       for (const [id, li] of [...waiting]) {
         if (pending.has(id) || approved.has(id)) continue;
-        const memo = rememberFocus();
+        const memo = focus.remember();
         li.remove();
         waiting.delete(id);
-        restoreFocus(memo);
+        focus.restore(memo);
       }
     } catch {
       /* offline: next time */
@@ -386,9 +376,9 @@ export function setupContributions() {
       event.preventDefault();
       order = button.value === "new" ? "new" : "top";
       updateSortButtons();
-      const memo = rememberFocus();
+      const memo = focus.remember();
       sortList();
-      restoreFocus(memo);
+      focus.restore(memo);
       try {
         const url = new URL(window.location.href);
         url.searchParams.set("order", order);
