@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     )
     device_tick: float = Field(1.0, description="seconds between result frames to participants")
     heartbeat: float = Field(20.0, description="seconds between SSE heartbeat comments")
+    reconcile_interval: float = Field(
+        30.0,
+        gt=0,
+        description="with Redis: seconds between checks that the live tallies hold every "
+        "stored answer (a process killed between a commit and its publish)",
+    )
     metrics_token: str = Field(
         "", description="Bearer token that lets other hosts read /metrics; empty: only this host"
     )

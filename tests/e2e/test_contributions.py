@@ -66,6 +66,10 @@ def test_a_contribution_goes_from_phone_to_moderator_to_screen(
     expect(author.locator("#contribution-list li", has_text=TEXT).locator(".count")).to_have_text(
         "1"
     )
+    # The console too, in place (the queue is not sent again for an upvote).
+    counted = console.locator("#contributions li.queue-item", has_text=TEXT).locator(".votes")
+    expect(counted.locator("[aria-hidden=true]")).to_have_text("▲ 1")
+    expect(counted.locator(".visually-hidden")).to_have_text("1 Unterstützung")
 
     # The panel has answered it: the screen goes back to the poll.
     queue_button(console, TEXT, "answered").click()

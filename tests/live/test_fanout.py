@@ -156,18 +156,22 @@ def test_a_closed_subscriber_wakes_its_writer() -> None:
     assert sub.closed and sub.wake.is_set()
 
 
-def test_upvotes_reach_devices_as_counts_and_screens_as_the_whole_list() -> None:
+def test_upvotes_reach_devices_and_moderators_as_counts_and_the_screen_as_its_list() -> None:
     source, fanout = make()
     device = fanout.subscribe(1, DEVICE, "de")
     screen = fanout.subscribe(1, SCREEN, "de")
+    moderator = fanout.subscribe(1, MODERATOR, "de")
     assert b"event: votes" not in device.take()  # the first frame: the list holds the counts
     screen.take()
+    assert b"event: contributions" in moderator.take()
     source.version = 1
     fanout.notify("votes", 1, None)
     fanout.tick(now=10.0)
     assert b"event: contributions" in screen.take()
-    chunk = device.take()
-    assert b"event: votes" in chunk and b"event: contributions" not in chunk
+    for chunk in (device.take(), moderator.take()):
+        assert b"event: votes" in chunk and b"event: contributions" not in chunk
+    late = fanout.subscribe(1, MODERATOR, "de")  # a new one gets the queue, counts in it
+    assert b"event: contributions" in late.take()
 
 
 def test_devices_get_the_whole_list_first_then_deltas_and_again_after_a_missed_one() -> None:

@@ -13,8 +13,10 @@ import pytest
 
 from podium import i18n
 from podium.domain.contributions import State, Status
+from podium.live.fanout import DEVICE, MODERATOR, SCREEN
 from podium.services.contributions import Item
 from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, revision
+from podium.web.frames import votes_frame
 from podium.web.templating import make_environment
 
 EVENT = SimpleNamespace(id=1, join_code="12345678", contributions_open=True)
@@ -108,3 +110,18 @@ def test_an_empty_list_says_so_in_each_language(lists: DeviceLists) -> None:
     finally:
         i18n.current_lang.reset(token)
     assert "No contributions shown yet." in english["empty"]
+
+
+def test_upvote_counts_alone_for_devices_and_moderators(lists: DeviceLists) -> None:
+    board = [item(1, votes=3), item(2, votes=1, state=State.PENDING), item(3, votes=1)]
+    moderators = json.loads(votes_frame(board, MODERATOR) or "")
+    assert moderators == {  # every item, waiting ones too, with what a screen reader says
+        "votes": {
+            "1": [3, "3 Unterstützungen"],
+            "2": [1, "1 Unterstützung"],
+            "3": [1, "1 Unterstützung"],
+        }
+    }
+    devices = json.loads(votes_frame(board, DEVICE) or "")
+    assert devices == {"votes": {"1": 3, "3": 1}}  # never a waiting one
+    assert votes_frame(board, SCREEN) is None  # the screen's list frame is small

@@ -18,12 +18,13 @@ The budget (see docs/ARCHITECTURE.md): every frame written costs ~14 us, so
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
+
+from podium.live.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,9 @@ SCREEN = "screen"
 DEVICE = "device"
 MODERATOR = "moderator"
 AUDIENCES = (SCREEN, DEVICE, MODERATOR)
-# "votes": only the upvote counts of the contributions devices see changed. A device
-# gets the counts (a few bytes each) instead of the whole list again, at most once a
-# device tick; screens and moderators (few) get the whole contributions frame.
+# "votes": only the upvote counts of the contributions changed. Devices (at most once a
+# device tick) and moderators get the counts instead of the whole list again; the
+# screen, which shows the top five, gets its small contributions frame.
 KINDS = ("state", "results", "contributions", "votes")
 # Devices get the contributions list as deltas on the frame before (same bytes for
 # all); this whole list goes, as a "contributions" frame, to a device that subscribes
@@ -127,7 +128,7 @@ class Fanout:
         self._last_device_push = 0.0
         self._last_results: dict[int, float] = {}  # event id -> when its results last went out
         self._next_id = int(time.time() * 1000)
-        self._task: asyncio.Task[None] | None = None
+        self._ticker = Periodic("podium-fanout", screen_tick, lambda: self.tick(time.monotonic()))
         self.frames_written = 0
 
     # -- subscriptions ---------------------------------------------------------------
@@ -181,23 +182,10 @@ class Fanout:
     # -- the ticker ---------------------------------------------------------------
 
     async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="podium-fanout")
+        await self._ticker.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._screen_tick)
-            try:
-                self.tick(time.monotonic())
-            except Exception:
-                log.exception("live tick failed")
+        await self._ticker.stop()
 
     def tick(self, now: float) -> None:
         state, self._state_dirty = self._state_dirty, set()
@@ -215,7 +203,10 @@ class Fanout:
                 if kind == "votes":
                     # the full list holds the counts too: new subscribers get them there
                     self._invalidate(event_id, "contributions")
-                    self._push(event_id, "contributions", (SCREEN, MODERATOR))
+                    self._push(event_id, "contributions", (SCREEN,))
+                    # moderators: the counts, not the whole queue again (it re-sorts
+                    # under their hands and grows with every contribution)
+                    self._push(event_id, "votes", (MODERATOR,))
                 else:
                     self._push(event_id, kind, (SCREEN, MODERATOR))
                 self._device_due[kind].add(event_id)

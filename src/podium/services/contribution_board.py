@@ -56,8 +56,12 @@ class ContributionBoard:
         if kind == "contributions":
             self._schedule(int(message["event_id"]))
         elif kind == "resync":
-            for event_id in list(self._items):
-                self._schedule(event_id)
+            self.recheck()
+
+    def recheck(self) -> None:
+        """Read every event watched here again (a message may have been lost)."""
+        for event_id in list(self._items):
+            self._schedule(event_id)
 
     def _schedule(self, event_id: int) -> None:
         if event_id not in self._items:
@@ -75,6 +79,8 @@ class ContributionBoard:
                 except Exception:
                     log.exception("reading the contributions of event %s failed", event_id)
                     return
+                if items == self._items.get(event_id):
+                    continue  # nothing changed (a periodic recheck, a repeated message)
                 self._items[event_id] = items
                 shape = _shape(items)
                 # Only upvotes moved (the common case while a room votes): "votes".

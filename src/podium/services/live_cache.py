@@ -147,6 +147,14 @@ class LiveCache:
     def loaded(self, event_id: int) -> LiveEvent | None:
         return self._events.get(event_id)
 
+    def loaded_ids(self) -> list[int]:
+        return sorted(self._events)
+
+    async def reload(self, event_id: int) -> None:
+        """Rebuild the event's tallies from the stored rows (rows were missed)."""
+        await self._refresh(event_id, keep_tallies=False)
+        self._tell("state", event_id, None)
+
     async def get(self, event_id: int) -> LiveEvent | None:
         if event_id in self._events:
             return self._events[event_id]
@@ -183,8 +191,7 @@ class LiveCache:
         elif kind == "resync":
             # Messages may have been lost: every tally is rebuilt from the stored rows.
             for event_id in sorted(set(self._events) | set(self._pending)):
-                await self._refresh(event_id, keep_tallies=False)
-                self._tell("state", event_id, None)
+                await self.reload(event_id)
 
     def _hear_answers(self, items: list[list[Any]]) -> None:
         changed: set[tuple[int, int]] = set()

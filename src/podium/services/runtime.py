@@ -14,6 +14,7 @@ from podium.domain.word_forms import warm_up
 from podium.live.hub import Hub, MemoryHub, Message
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
+from podium.services.reconciler import Reconciler
 from podium.settings import Settings
 from podium.store.engine import make_engine, make_sessionmaker
 from podium.store.migrate import ensure_migrated
@@ -47,6 +48,12 @@ class Runtime:
         self.live = LiveCache(self.sessions)
         self.board = ContributionBoard(self._contributions)
         self.writer = AnswerWriter(self.engine, self._publish_answers)
+        # One process cannot lose its own messages; several can lose each other's.
+        self.reconciler = (
+            None
+            if isinstance(self.hub, MemoryHub)
+            else Reconciler(self.live, self.board, self.sessions, settings.reconcile_interval)
+        )
         # Tallies move only by hub messages, this process's own included: one code path.
         self.hub.add_listener(self.live.on_message)
         self.hub.add_listener(self.board.on_message)
@@ -56,8 +63,12 @@ class Runtime:
         await asyncio.to_thread(warm_up)  # the word clouds' dictionaries, once per process
         await self.hub.start()
         await self.writer.start()
+        if self.reconciler is not None:
+            await self.reconciler.start()
 
     async def stop(self) -> None:
+        if self.reconciler is not None:
+            await self.reconciler.stop()
         await self.board.stop()
         await self.writer.stop()
         await self.hub.stop()

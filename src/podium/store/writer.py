@@ -15,7 +15,6 @@ table sees both effects or neither; the live cache builds exact tallies on that.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from podium.aio import cancel
 from podium.store.answer_batch import (
     AnswerWrite,
     Committed,
@@ -79,11 +79,8 @@ class AnswerWriter:
             self._task = asyncio.create_task(self._run(), name="podium-answer-writer")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
         if self._transactions is not None:
             await self._transactions.close()
             self._transactions = None

@@ -40,10 +40,7 @@ class Frames:
                 if items is None:
                     return None
                 if kind == "votes":
-                    if audience != DEVICE:
-                        return None  # screens and moderators get the whole frame
-                    counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
-                    return json.dumps({"votes": counts}, separators=(",", ":"))
+                    return votes_frame(items, audience)
                 if audience == DEVICE:
                     data = self._lists.frame(event, items, lang, full=kind == FULL_LIST)
                 else:
@@ -86,6 +83,19 @@ class Frames:
         if question is None or not results_visible(question, audience):
             return None
         return render_results(self._env, event, question, big=audience == SCREEN)
+
+
+def votes_frame(items: list[Item], audience: str) -> str | None:
+    """Upvote counts alone: for devices those of the list they are shown, for
+    moderators every item's with the words a screen reader says."""
+    if audience == DEVICE:
+        counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
+        return json.dumps({"votes": counts}, separators=(",", ":"))
+    if audience == MODERATOR:
+        said = "%(num)s upvote", "%(num)s upvotes"
+        labels = {str(i.id): [i.votes, i18n.ngettext(*said, i.votes)] for i in items}
+        return json.dumps({"votes": labels}, separators=(",", ":"))
+    return None  # the screen gets its (small) contributions frame
 
 
 def results_visible(question: LiveQuestion | None, audience: str) -> bool:

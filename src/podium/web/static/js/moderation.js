@@ -5,6 +5,7 @@
 // contributions wait.
 
 import { installShortcuts } from "./moderation_keys.js";
+import { captureQueue, focusDescriptor, restoreCaret, restoreQueue } from "./moderation_state.js";
 
 const MOVING = new Set(["approve", "reject", "put_back", "archive"]);
 const NOTE_MS = 10000;
@@ -324,60 +325,12 @@ export function initModeration(section) {
 
   // --- frames ----------------------------------------------------------------------
 
-  function focusDescriptor() {
-    const active = document.activeElement;
-    if (!active || !queue.contains(active)) return null;
-    const item = active.closest(".queue-item");
-    const found = { id: item?.dataset.id ?? null, neighbour: item ? neighbourId(item) : null };
-    if (active === item) found.selector = null;
-    else if (active.id) found.selector = `#${CSS.escape(active.id)}`;
-    else if (active.dataset.key) found.selector = `[data-key="${active.dataset.key}"]`;
-    else if (active.dataset.f) found.selector = `[data-f="${active.dataset.f}"]`;
-    else if (active.matches("summary")) found.selector = `details[data-keep="${active.parentElement.dataset.keep}"] > summary`;
-    else found.selector = null;
-    return found;
-  }
-
   function capture() {
-    const open = new Map();
-    for (const details of queue.querySelectorAll("details[data-keep]")) open.set(details.dataset.keep, details.open);
-    const fields = new Map();
-    for (const field of queue.querySelectorAll("textarea[id], input[id]:not([type=checkbox])")) {
-      if (field.value === field.defaultValue && !field.form?.dataset.stale) continue;
-      const version = field.form?.querySelector("input[name=version]");
-      fields.set(field.id, {
-        value: field.value,
-        defaultValue: field.defaultValue,
-        version: version?.value ?? null,
-        stale: Boolean(field.form?.dataset.stale),
-        start: field.selectionStart,
-        end: field.selectionEnd,
-      });
-    }
-    const selected = new Set(
-      [...queue.querySelectorAll("input[name=ids]:checked")].map((box) => box.value),
-    );
-    return { open, fields, selected, focus: focusDescriptor() };
+    return { ...captureQueue(queue), focus: focusDescriptor(queue, neighbourId) };
   }
 
   function restore(saved) {
-    for (const details of queue.querySelectorAll("details[data-keep]")) {
-      if (saved.open.has(details.dataset.keep)) details.open = saved.open.get(details.dataset.keep);
-    }
-    for (const [id, kept] of saved.fields) {
-      const field = queue.querySelector(`#${CSS.escape(id)}`);
-      if (!field) continue;
-      // Someone else changed the text meanwhile: keep the version this text was
-      // begun on, so that saving it is refused instead of overwriting theirs.
-      const stale = kept.stale || field.defaultValue !== kept.defaultValue;
-      field.value = kept.value;
-      const version = field.form?.querySelector("input[name=version]");
-      if (stale && version && kept.version !== null) {
-        version.value = kept.version;
-        field.form.dataset.stale = "1";
-      }
-    }
-    for (const box of queue.querySelectorAll("input[name=ids]")) box.checked = saved.selected.has(box.value);
+    restoreQueue(queue, saved);
     for (const [id, note] of notes) {
       const item = itemById(id);
       if (note.until > Date.now() && item) placeNote(item, note.message, false);
@@ -393,14 +346,7 @@ export function initModeration(section) {
       if (target) {
         if (target.classList.contains("queue-item")) setCurrent(target.dataset.id);
         target.focus({ preventScroll: true });
-        const kept = target.id ? saved.fields.get(target.id) : null;
-        if (kept && typeof kept.start === "number" && target.setSelectionRange) {
-          try {
-            target.setSelectionRange(kept.start, kept.end);
-          } catch {
-            /* not a text field */
-          }
-        }
+        restoreCaret(target, saved);
       }
     }
     updateSelection();
@@ -438,7 +384,19 @@ export function initModeration(section) {
     }
   }
 
+  // Only upvotes moved: the counts change in place; the order waits for the next list,
+  // so that nothing moves under the moderator's hands while the room votes.
+  function votes(data) {
+    for (const [id, [count, label]] of Object.entries(data.votes || {})) {
+      const shown = queue.querySelector(`li.queue-item[data-id="${id}"] .votes`);
+      if (!shown) continue;
+      const [number, words] = shown.children;
+      if (number) number.textContent = `▲ ${count}`;
+      if (words) words.textContent = label;
+    }
+  }
+
   setCurrent(null);
   updateSelection();
-  return { update };
+  return { update, votes };
 }

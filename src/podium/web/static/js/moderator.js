@@ -57,4 +57,7 @@ connect(live.dataset.stream, {
   contributions(data) {
     moderation?.update(data);
   },
+  votes(data) {
+    moderation?.votes(data);
+  },
 });
