@@ -20,6 +20,9 @@ SAME_DE = [
     ["digitale Akte", "digitalen Akten", "Digitale Akte"],
     ["Jobcenter", "Jobcentern", "Jobcenters"],
     ["Team", "Teams"],
+    ["Bürger", "Bürgern", "Buergern"],  # dative plurals of nouns in -er and -el
+    ["Mittel", "Mitteln"],
+    ["Regel", "Regeln"],
 ]
 SAME_EN = [
     ["meeting", "meetings", "Meeting"],
@@ -35,6 +38,8 @@ DIFFERENT = [
     ("Akte", "E-Akte", "de"),
     ("Mut", "Wut", "de"),
     ("Wandel", "Handel", "de"),
+    ("Wandern", "Wander", "de"),  # a verb in -ern is no plural
+    ("Gestern", "Gester", "de"),
     ("work", "workload", "en"),
     ("lead", "leader", "en"),
     ("trust", "truth", "en"),

@@ -228,6 +228,14 @@ def _german_lemma(token: str) -> str | None:
     form is read as the adjective or verb it is when the dictionary knows that
     ("flexiblen" -> "flexibel", not a noun "Flexible"); else as the noun ("Akten")."""
     noun = token.capitalize()
+    if len(noun) > 5 and noun.endswith(("ern", "eln")):
+        # the dative plural of a noun in -er or -el, which the dictionary reads as a
+        # verb or as a word of its own: "Bürgern" -> "Bürger", "Mitteln" -> "Mittel"
+        singular = noun[:-1]
+        if simplemma.lemmatize(singular, lang="de") == singular and simplemma.is_known(
+            singular, lang="de"
+        ):
+            return singular.casefold()
     noun_known = simplemma.is_known(noun, lang="de")
     if noun_known:
         lemma = simplemma.lemmatize(noun, lang="de")
