@@ -59,6 +59,7 @@ def test_the_files_hold_what_the_results_show(harness: Harness, demo: Demo) -> N
     assert '<svg class="cloud"' in page and "Quatsch" not in page
     for name in ("cloud.svg", "words.csv", "words.xlsx"):
         assert f'href="{files(demo)}{name}"' in page
+    assert f'href="/moderate/{demo.event.id}/words/{demo.words}"' in page  # clean up first
 
     svg = harness.client.get(files(demo) + "cloud.svg")
     assert svg.status_code == 200
