@@ -109,6 +109,7 @@ def test_the_moderator_works_the_queue_by_keyboard(site: Site, people: People) -
 
 # The list module in the browser: a delta builds on what earlier frames sent; a frame
 # that names a revision the page has not got is refused, and the whole list is fetched.
+# The same for the moderators' queue, whose frames carry a shell with placeholders.
 LIST_FRAMES = """async (code) => {
   const { listFrames } = await import("/static/js/contribution_list.js");
   const lists = listFrames(code);
@@ -119,7 +120,14 @@ LIST_FRAMES = """async (code) => {
     items: { 3: "<li>three</li>" } });
   const short = lists.assemble({ ...wrap, order: [[2, "b", 3]], items: {} });
   const whole = await lists.whole();
-  return { first, delta, short, whole };
+  const { queueFrames } = await import("/static/js/contribution_list.js");
+  const queue = queueFrames("/nowhere");
+  const shell = "<ol><!--q:1:a--><!--q:2:b--></ol>";
+  const queueFirst = queue.assemble({ shell, items: { "1:a": "<li>1</li>", "2:b": "<li>2</li>" } });
+  const queueDelta = queue.assemble({ shell: "<ol><!--q:2:c--><!--q:1:a--></ol>",
+    items: { "2:c": "<li>2 edited</li>" } });
+  const queueShort = queue.assemble({ shell: "<ol><!--q:2:b--></ol>", items: {} });
+  return { first, delta, short, whole, queueFirst, queueDelta, queueShort };
 }"""
 
 
@@ -134,4 +142,7 @@ def test_the_device_list_builds_on_earlier_frames_and_fetches_when_short(
     assert got["short"] is None  # item 2 left the list: its HTML is forgotten
     whole = got["whole"]
     assert whole["full"] is True and whole["order"] == [] and "<li" in whole["empty"]
+    assert got["queueFirst"] == "<ol><li>1</li><li>2</li></ol>"
+    assert got["queueDelta"] == "<ol><li>2 edited</li><li>1</li></ol>"
+    assert got["queueShort"] is None  # revision b of item 2 was replaced: ask again
     people.assert_no_errors()

@@ -5,6 +5,7 @@ all; never a waiting contribution."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ from podium import i18n
 from podium.domain.contributions import State, Status
 from podium.live.fanout import DEVICE, MODERATOR, SCREEN
 from podium.services.contributions import Item
-from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, revision
+from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, QueueLists, revision
 from podium.web.frames import votes_frame
 from podium.web.templating import make_environment
 
@@ -125,3 +126,27 @@ def test_upvote_counts_alone_for_devices_and_moderators(lists: DeviceLists) -> N
     devices = json.loads(votes_frame(board, DEVICE) or "")
     assert devices == {"votes": {"1": 3, "3": 1}}  # never a waiting one
     assert votes_frame(board, SCREEN) is None  # the screen's list frame is small
+
+
+def queue_html(frame: dict, kept: dict[str, str]) -> str:
+    """The queue as moderation.js builds it: each placeholder by the item sent."""
+    kept.update(frame["items"])
+    return re.sub(r"<!--q:(\d+):(\w+)-->", lambda m: kept[f"{m[1]}:{m[2]}"], frame["shell"])
+
+
+def test_the_moderators_queue_sends_only_what_changed(lists: DeviceLists) -> None:
+    queues = QueueLists(make_environment())
+    board = [item(n, state=State.PENDING if n % 2 else State.APPROVED) for n in range(1, 41)]
+    kept: dict[str, str] = {}
+    first = queues.frame(EVENT, board, "de")
+    assert len(first["items"]) == 40 and first["pending"] == 20
+    whole = queue_html(first, kept)
+    assert whole.count('class="queue-item') == 40
+    board.append(item(41, state=State.PENDING, text="Neu eingegangen"))
+    board[1] = replace(board[1], votes=7)  # an upvote on an approved one
+    second = queues.frame(EVENT, board, "de")
+    assert {key.split(":")[0] for key in second["items"]} == {"2", "41"}
+    html = queue_html(second, kept)
+    assert html.count('class="queue-item') == 41 and "Neu eingegangen" in html
+    assert "▲ 7" in html
+    assert size(second) < size(first) / 5, (size(first), size(second))

@@ -10,9 +10,8 @@ import pytest
 from podium.domain.codes import new_token
 from podium.domain.contributions import State
 from podium.domain.errors import NotAllowed
-from podium.live.fanout import MODERATOR
 from podium.services import accounts, contributions
-from podium.web.frames import contributions_frame
+from podium.web.contribution_frames import QueueLists
 from tests.web.conftest import PASSWORD, Demo, Harness, csrf_of
 from tests.web.moderation_helpers import (
     JSON,
@@ -53,11 +52,12 @@ def test_the_broadcast_queue_has_no_csrf_token(mod: Harness, demo: Demo) -> None
     send(mod, demo, "Eine Frage an alle")
     live = mod.run(mod.rt.live.get, demo.event.id)
     items = mod.run(contributions.all_items, mod.rt, demo.event.id)
-    frame = contributions_frame(mod.client.app.state.templates.env, live, items, MODERATOR)
+    frame = QueueLists(mod.client.app.state.templates.env).frame(live, items, "de", full=True)
+    html = frame["shell"] + "".join(frame["items"].values())
     assert frame["pending"] == 1
-    assert "Eine Frage an alle" in frame["html"]
-    assert 'name="csrf"' not in frame["html"]
-    assert "/contributions/" in frame["html"] and 'data-key="a"' in frame["html"]
+    assert "Eine Frage an alle" in html
+    assert 'name="csrf"' not in html
+    assert "/contributions/" in html and 'data-key="a"' in html
 
 
 def test_every_action_works_as_a_plain_form_post(mod: Harness, demo: Demo) -> None:

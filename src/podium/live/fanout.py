@@ -36,10 +36,12 @@ AUDIENCES = (SCREEN, DEVICE, MODERATOR)
 # device tick) and moderators get the counts instead of the whole list again; the
 # screen, which shows the top five, gets its small contributions frame.
 KINDS = ("state", "results", "contributions", "votes")
-# Devices get the contributions list as deltas on the frame before (same bytes for
-# all); this whole list goes, as a "contributions" frame, to a device that subscribes
-# and to one whose buffer still held the frame before (it would miss that delta).
+# Devices and moderators get the contributions list as deltas on the frame before
+# (same bytes for all); this whole list goes, as a "contributions" frame, to one that
+# subscribes and to one whose buffer still held the frame before (it would miss that
+# delta).
 FULL_LIST = "contributions_full"
+LISTS = (DEVICE, MODERATOR)  # the audiences whose contributions frames are deltas
 HEARTBEAT = b": keep-alive\n\n"  # an SSE comment: keeps proxies from closing idle streams
 
 
@@ -136,7 +138,7 @@ class Fanout:
     def subscribe(self, event_id: int, audience: str, lang: str) -> Subscriber:
         subscriber = Subscriber(event_id, audience, lang)
         for kind in KINDS[:-1]:  # the full state: "votes" is in "contributions"
-            whole = FULL_LIST if kind == "contributions" and audience == DEVICE else kind
+            whole = FULL_LIST if kind == "contributions" and audience in LISTS else kind
             data = self._frame(whole, event_id, audience, lang)
             if data is not None:
                 subscriber.pending[kind] = data
@@ -263,7 +265,7 @@ class Fanout:
             subs = by_audience[audience]
             if not subs:
                 continue
-            deltas = kind == "contributions" and audience == DEVICE
+            deltas = kind == "contributions" and audience in LISTS
             by_lang: dict[str, bytes | None] = {}
             for subscriber in subs:
                 lang = subscriber.lang

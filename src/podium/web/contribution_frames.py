@@ -1,14 +1,20 @@
-"""The participants' contributions list as live frames: the same bytes for every
-device, carrying only what changed since the frame before.
+"""The contributions lists as live frames: the same bytes for every device (and for
+every moderator), carrying only what changed since the frame before.
 
-Sending every device the whole list on each change cost about 100 KB a device with
-100 long contributions (1 GB at 10,000 devices for one approval). A device frame now
-holds the list's order, each item with its revision and upvotes, and the HTML of
-only those items whose revision the previous device frame did not show. A device
-keeps the HTML it was sent and rebuilds the list from the order. It checks every
-item: when a frame names a revision it has not got (it joined between two frames,
-or a frame was skipped), it asks for the whole list (`full`), which is also what a
-device gets when it subscribes and when the fan-out sees that it missed a frame.
+Sending the whole list on each change cost every device about 100 KB with 100 long
+contributions (1 GB at 10,000 devices for one approval), and every moderator about
+3.5 KB a contribution, four times a second while new ones came in. Frames now name
+every item with its revision and carry the HTML only of items whose revision the
+previous frame of that list did not show; the browser keeps the HTML it was sent and
+rebuilds the list. It checks every item: when a frame names a revision it has not
+got (it joined between two frames, or one was skipped), it asks for the whole list
+(`full`), which is also what it gets when it subscribes and when the fan-out sees
+that it missed a frame.
+
+Devices: `order` lists [id, revision, upvotes] (upvotes are not in the revision:
+they travel in every frame and in the "votes" frames). Moderators: `shell` is the
+queue with a placeholder `<!--q:id:revision-->` for each item; `items` are keyed
+"id:revision" (upvotes are in the revision: the queue shows them in its items).
 """
 
 from __future__ import annotations
@@ -18,52 +24,103 @@ from typing import Any
 
 from jinja2 import Environment
 
+from podium.domain.contributions import State
 from podium.services.contribution_board import public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
 
 DEVICE_LIST_MAX = 100  # the device frame goes to every participant: keep it small
-PARTS = "partials/contributions_items.html"
+DEVICE_PARTS = "partials/contributions_items.html"
+QUEUE_PARTS = "moderator/queue_item.html"
 
 
-def revision(item: Item) -> str:
-    """What the item's HTML shows, but its upvotes (those travel in every frame)."""
-    shown = (item.text, item.name, item.panelist, item.status, item.created_at)
+def _hash(shown: tuple[object, ...]) -> str:
     return format(zlib.crc32(repr(shown).encode()), "x")
 
 
-class DeviceLists:
-    """Renders device frames; remembers, per event and language, the revisions the
-    last delta frame showed (the base of the next one)."""
+def revision(item: Item) -> str:
+    """What a device's item shows, but its upvotes."""
+    return _hash((item.text, item.name, item.panelist, item.status, item.created_at))
+
+
+def queue_revision(item: Item) -> str:
+    """What a moderator's item shows, upvotes and version included."""
+    return _hash(
+        (
+            item.text,
+            item.original_text,
+            item.name,
+            item.panelist,
+            item.status,
+            item.votes,
+            item.version,
+            item.merged_into_id,
+            item.created_at,
+        )
+    )
+
+
+class _Deltas:
+    """The revisions the last delta frame of each (event, language) showed: the base
+    of the next one. A full frame leaves the base as it was."""
 
     def __init__(self, env: Environment) -> None:
         self._env = env
         self._sent: dict[tuple[int, str], dict[int, str]] = {}
 
+    def _base(
+        self, event_id: int, lang: str, revisions: dict[int, str], full: bool
+    ) -> dict[int, str]:
+        if full:
+            return {}
+        key = (event_id, lang)
+        before = self._sent.get(key, {})
+        self._sent[key] = revisions
+        return before
+
+
+class DeviceLists(_Deltas):
     def frame(
         self, event: LiveEvent, items: list[Item], lang: str, full: bool = False
     ) -> dict[str, Any]:
-        """A delta on the last delta frame of (event, lang), or with `full` every
-        item's HTML (which leaves the base of the next delta as it was)."""
         approved = public(items)
         shown = approved[:DEVICE_LIST_MAX]
         revisions = {i.id: revision(i) for i in shown}
-        key = (event.id, lang)
-        before: dict[int, str] = {} if full else self._sent.get(key, {})
-        if not full:
-            self._sent[key] = revisions
-        parts = self._env.get_template(PARTS).module
+        before = self._base(event.id, lang, revisions, full)
+        parts: Any = self._env.get_template(DEVICE_PARTS).module
         return {
             "open": event.contributions_open,
             "count": len(approved),
             "full": full,
             "order": [[i.id, revisions[i.id], i.votes] for i in shown],
             "items": {
-                str(i.id): str(parts.item(event, i, revisions[i.id])).strip()  # type: ignore[attr-defined]
+                str(i.id): str(parts.item(event, i, revisions[i.id])).strip()
                 for i in shown
                 if before.get(i.id) != revisions[i.id]
             },
-            "before": str(parts.opening(len(approved))),  # type: ignore[attr-defined]
-            "after": str(parts.closing(len(shown), len(approved))).strip(),  # type: ignore[attr-defined]
-            "empty": str(parts.empty()),  # type: ignore[attr-defined]
+            "before": str(parts.opening(len(approved))),
+            "after": str(parts.closing(len(shown), len(approved))).strip(),
+            "empty": str(parts.empty()),
+        }
+
+
+class QueueLists(_Deltas):
+    def frame(
+        self, event: LiveEvent, items: list[Item], lang: str, full: bool = False
+    ) -> dict[str, Any]:
+        revisions = {i.id: queue_revision(i) for i in items}
+        before = self._base(event.id, lang, revisions, full)
+        parts: Any = self._env.get_template(QUEUE_PARTS).module
+        shell = self._env.get_template("moderator/contributions_queue.html").render(
+            event=event, items=items, shell=True
+        )
+        return {
+            "full": full,
+            "pending": sum(1 for i in items if i.state is State.PENDING),
+            "shell": shell,
+            "items": {
+                f"{i.id}:{revisions[i.id]}": str(parts.queue_item(event, i)).strip()
+                for i in items
+                if before.get(i.id) != revisions[i.id]
+            },
         }

@@ -10,7 +10,6 @@ from jinja2 import Environment
 
 from podium import i18n
 from podium.domain.cloud_layout import CloudLayout, Placed
-from podium.domain.contributions import State
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
@@ -18,7 +17,7 @@ from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent, LiveQuestion
 from podium.services.runtime import Runtime
-from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists
+from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, QueueLists
 
 
 class Frames:
@@ -26,6 +25,7 @@ class Frames:
         self._rt = rt
         self._env = env
         self._lists = DeviceLists(env)
+        self._queues = QueueLists(env)
 
     def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None:
         event = self._rt.live.loaded(event_id)
@@ -41,10 +41,13 @@ class Frames:
                     return None
                 if kind == "votes":
                     return votes_frame(items, audience)
+                full = kind == FULL_LIST
                 if audience == DEVICE:
-                    data = self._lists.frame(event, items, lang, full=kind == FULL_LIST)
+                    data = self._lists.frame(event, items, lang, full)
+                elif audience == MODERATOR:
+                    data = self._queues.frame(event, items, lang, full)
                 else:
-                    data = contributions_frame(self._env, event, items, audience)
+                    data = contributions_frame(self._env, event, items)
                 return json.dumps(data, separators=(",", ":"))
             html = self.results_html(event, audience)
             if html is None:
@@ -133,19 +136,10 @@ def render_results(env: Environment, event: LiveEvent, question: LiveQuestion, b
 CLOUD_INTERVAL = 1.0  # seconds between redraws of a live word cloud
 
 
-def contributions_frame(
-    env: Environment, event: LiveEvent, items: list[Item], audience: str
-) -> dict[str, object]:
-    """What screens and moderators see of the contributions (devices get their own
-    frames: web/contribution_frames.py). The screen gets approved ones only (never a
-    pending one, whatever the moderation mode); moderators get the whole queue."""
-    if audience == MODERATOR:
-        return {
-            "html": env.get_template("moderator/contributions_queue.html").render(
-                event=event, items=items
-            ),
-            "pending": sum(1 for i in items if i.state is State.PENDING),
-        }
+def contributions_frame(env: Environment, event: LiveEvent, items: list[Item]) -> dict[str, object]:
+    """What the screen shows of the contributions: the highlighted one and the top
+    five, approved ones only (never a pending one, whatever the moderation mode).
+    Devices and moderators get their lists as deltas (web/contribution_frames.py)."""
     answering = highlighted(items)
     return {
         "mode": event.screen_mode,

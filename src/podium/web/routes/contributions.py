@@ -18,7 +18,7 @@ from podium.domain.codes import parse_id
 from podium.domain.contributions import Action
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.i18n import gettext as _
-from podium.live.fanout import DEVICE, FULL_LIST
+from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR
 from podium.services import contributions, moderation
 from podium.services.contribution_board import public
 from podium.services.contributions import Item
@@ -149,16 +149,27 @@ async def full_list_frame(request: Request, code: str) -> Response:
     """The whole device list as a live frame has it (contribution_frames.py): for a
     device whose frames left it short of an item."""
     event = await event_by_code(request, code)
+    return await _whole_list(request, event.id, DEVICE)
+
+
+async def _whole_list(request: Request, event_id: int, audience: str) -> Response:
     rt = runtime(request)
-    await rt.board.get(event.id)
-    frames = request.app.state.frames
-    data = frames.render(FULL_LIST, event.id, DEVICE, request.state.lang)
+    await rt.board.get(event_id)
+    await rt.live.get(event_id)
+    data = request.app.state.frames.render(FULL_LIST, event_id, audience, request.state.lang)
     if data is None:
         raise NotFound("unknown_event")
     return Response(data, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 # --- moderators --------------------------------------------------------------------------
+
+
+@router.get("/moderate/{event_id}/contributions/frame")
+async def full_queue_frame(request: Request, event_id: RowId) -> Response:
+    """The whole queue as a live frame has it: for a console short of an item."""
+    await require_moderator(request, event_id)
+    return await _whole_list(request, event_id, MODERATOR)
 
 
 def _done(request: Request, event_id: int, payload: dict[str, Any]) -> Response:

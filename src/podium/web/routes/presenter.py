@@ -60,7 +60,7 @@ async def screen(request: Request, token: str) -> Response:
     if question is not None and results_visible(question, SCREEN):
         results_html = render_results(env, event, question, big=True)
     items = await runtime(request).board.get(event.id)
-    contributions = contributions_frame(env, event, items, SCREEN)
+    contributions = contributions_frame(env, event, items)
     response = render(
         request,
         "presenter/screen.html",

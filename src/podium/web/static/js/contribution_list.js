@@ -1,5 +1,6 @@
-// The participants' contributions list as the live frames carry it, and the keyboard
-// focus kept across its changes. Used by contributions.js.
+// The contributions lists as the live frames carry them (web/contribution_frames.py):
+// the participants' list (contributions.js) and the moderators' queue (moderation.js);
+// and the keyboard focus kept across a list's changes.
 
 // A frame names every item of the list with its revision and upvotes, and carries the
 // HTML only of items the frame before did not show: the rest is kept here, unmarked.
@@ -25,20 +26,45 @@ export function listFrames(code) {
     return data.before + (parts.length ? parts.join("") : data.empty) + data.after;
   }
 
+  return { assemble, whole: wholeList(`/p/${encodeURIComponent(code)}/contributions/frame`) };
+}
+
+// The moderators' queue: a shell with a placeholder <!--q:id:revision--> per item, and
+// the HTML of the items the frame before did not show, keyed "id:revision".
+export function queueFrames(url) {
+  let kept = new Map();
+
+  // The queue's HTML, or null when an item is neither in the frame nor kept here.
+  function assemble(data) {
+    const items = data.items || {};
+    const used = new Map();
+    let missing = false;
+    const html = data.shell.replace(/<!--q:(\d+):(\w+)-->/g, (all, id, rev) => {
+      const key = `${id}:${rev}`;
+      const found = items[key] ?? kept.get(key);
+      if (found === undefined) missing = true;
+      else used.set(key, found);
+      return found ?? "";
+    });
+    if (missing) return null;
+    kept = used;
+    return html;
+  }
+
+  return { assemble, whole: wholeList(url) };
+}
+
+// Asks for the whole list as a frame (every item): null when offline, then the
+// stream's reconnect brings it. One request at a time.
+function wholeList(url) {
   let asking = null;
-  // The whole list as a frame (every item): null when offline, then the stream's
-  // reconnect brings it.
-  function whole() {
-    asking ??= fetch(`/p/${encodeURIComponent(code)}/contributions/frame`, {
-      headers: { Accept: "application/json" },
-    })
+  return () => {
+    asking ??= fetch(url, { headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : null))
       .catch(() => null)
       .finally(() => { asking = null; });
     return asking;
-  }
-
-  return { assemble, whole };
+  };
 }
 
 // Where the keyboard focus is in the list, to put it back after the list changed.

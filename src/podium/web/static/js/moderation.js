@@ -4,6 +4,7 @@
 // and adds keyboard shortcuts (moderation_keys.js) and a polite note when new
 // contributions wait.
 
+import { queueFrames } from "./contribution_list.js";
 import { installShortcuts } from "./moderation_keys.js";
 import { captureQueue, focusDescriptor, restoreCaret, restoreQueue } from "./moderation_state.js";
 
@@ -24,6 +25,7 @@ export function initModeration(section) {
   const selectedCount = section.querySelector("[data-selected]");
   const settings = section.querySelector("form.settings-form");
   const text = section.dataset;
+  const frames = queueFrames(section.dataset.frame);
   const csrf = text.csrf;
   const notes = new Map(); // contribution id -> { message, until }
   let lastHTML = null;
@@ -371,10 +373,15 @@ export function initModeration(section) {
   }
 
   function update(data) {
-    if (typeof data.html === "string" && data.html !== lastHTML) {
+    const html = typeof data.shell === "string" ? frames.assemble(data) : data.html;
+    if (html === null) {
+      frames.whole().then((whole) => whole && update(whole)); // a whole queue is complete
+      return;
+    }
+    if (typeof html === "string" && html !== lastHTML) {
       const saved = capture();
-      queue.innerHTML = data.html; // server-rendered, escaped
-      lastHTML = data.html;
+      queue.innerHTML = html; // server-rendered, escaped
+      lastHTML = html;
       restore(saved);
       syncSettings();
     }
