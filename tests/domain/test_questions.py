@@ -1,10 +1,12 @@
 import pytest
 
+from podium.domain.blocklist import default_blocklist
 from podium.domain.errors import InvalidAnswer, RuleViolation
 from podium.domain.questions import (
     Kind,
     Option,
     QuestionSpec,
+    check_allowed,
     check_spec,
     check_title,
     validate_answer,
@@ -99,3 +101,17 @@ def test_titles_are_trimmed_and_required() -> None:
     assert check_title("  Ihre  drei Themen ") == "Ihre drei Themen"
     with pytest.raises(RuleViolation, match="empty_title"):
         check_title("   ")
+
+
+def test_typed_answers_with_blocked_words_are_refused() -> None:
+    blocklist = default_blocklist("de")
+    for spec, value in ((WORDS, ["Homeoffice", "Schei$$e"]), (TEXT, "du Idiot")):
+        with pytest.raises(InvalidAnswer) as caught:
+            check_allowed(spec, value, blocklist)
+        assert caught.value.code == "answer_blocked" and caught.value.params["words"]
+    check_allowed(WORDS, ["Homeoffice", "Digitalisierung"], blocklist)  # fine
+    check_allowed(TEXT, "Mehr Videoberatung", blocklist)
+    # options are the organiser's words: a choice is never checked
+    check_allowed(SINGLE, [1], blocklist)
+    # a room types the same words again: the second look is from memory, same answer
+    assert blocklist.find_short("Schei$$e") == blocklist.find_short("Schei$$e") != ()

@@ -143,6 +143,7 @@ def test_bad_answers_are_4xx_and_store_nothing(harness: Harness, demo: Demo) -> 
         (vote(harness, code, demo.text, "   "), 422, "empty_text"),
         (vote(harness, code, demo.text, "x" * 101), 422, "text_too_long"),
         (vote(harness, code, demo.text, "bell\x07"), 422, "control_characters"),
+        (vote(harness, code, demo.text, "Was für eine Scheiße"), 422, "answer_blocked"),
         (vote(harness, code, demo.top3, [b], reused), 409, "answer_id_reused"),
         (vote(harness, code, demo.top3, [a], "short"), 422, "bad_answer_id"),
         (vote(harness, code, demo.top3, ["x"]), 422, "malformed"),

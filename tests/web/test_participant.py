@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from podium.services import live_control
+from podium.services import live_control, moderation
 from podium.store.tables import Answer
 from tests.web.conftest import Demo, Harness
 
@@ -148,6 +148,26 @@ def test_text_and_words_validation_messages(harness: Harness, demo: Demo) -> Non
         "too_many_words"
     )
     assert vote_json(harness, demo, demo.text, "Mehr Videoberatung").status_code == 200
+
+
+def test_a_blocked_word_never_reaches_the_screen(harness: Harness, demo: Demo) -> None:
+    """Word clouds and open text go on the shared screen as typed: the event's
+    blocklist (the built-in one, its own additions and exceptions) refuses them first."""
+    open_question(harness, demo, demo.words)
+    stored = answer_count(harness)
+    for typed in (["Homeoffice", "Sch3isse"], ["A r s c h l o c h"]):
+        refused = vote_json(harness, demo, demo.words, typed)
+        assert refused.status_code == 422
+        body = refused.json()
+        assert body["error"] == "answer_blocked"
+        assert body["message"].startswith("Bitte formulieren Sie Ihre Antwort um")
+    assert answer_count(harness) == stored
+    live = harness.run(harness.rt.live.get, demo.event.id)
+    assert live.tallies[demo.words].result().words == ()
+    harness.run(moderation.configure, harness.rt, demo.event.id, blocked_words=["Quatsch"])
+    assert vote_json(harness, demo, demo.words, ["Quatsch"]).json()["error"] == "answer_blocked"
+    harness.run(moderation.configure, harness.rt, demo.event.id, allowed_words=["Arsch*"])
+    assert vote_json(harness, demo, demo.words, ["Arschbombe"]).status_code == 200
 
 
 def test_answer_to_a_question_of_another_event_is_refused(harness: Harness, demo: Demo) -> None:

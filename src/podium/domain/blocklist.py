@@ -193,10 +193,14 @@ def _candidates(text: str, tokens: list[_Token]) -> Iterator[tuple[int, str]]:
         group = [token] if token is not None else []
 
 
+SHORT = 80  # characters: longer texts are not remembered by find_short
+SHORT_KEPT = 4096  # short texts remembered per list, then forgotten all at once
+
+
 class Blocklist:
     """A set of entries, and the search for them in a text."""
 
-    __slots__ = ("_any", "_entries")
+    __slots__ = ("_any", "_entries", "_short")
 
     def __init__(self, entries: Iterable[str] = ()) -> None:
         by_key: dict[str, _Entry] = {}
@@ -206,6 +210,7 @@ class Blocklist:
         alternatives = "|".join(f"(?:{e.pattern.pattern})" for e in self._entries)
         # One pass over the usual, clean word; the entries one by one only on a hit.
         self._any = re.compile(alternatives) if alternatives else None
+        self._short: dict[str, tuple[str, ...]] = {}  # find_short's answers
 
     @classmethod
     def parse(cls, text: str) -> Blocklist:
@@ -244,6 +249,18 @@ class Blocklist:
         self._find_word_rows(tokens, first_seen)
         ordered = sorted(first_seen, key=lambda index: (first_seen[index], index))
         return [self._entries[index].text for index in ordered]
+
+    def find_short(self, text: str) -> tuple[str, ...]:
+        """`find` for the short texts a room types again and again (a word cloud's
+        entries): each answered once, from memory after that."""
+        if len(text) > SHORT:
+            return tuple(self.find(text))
+        found = self._short.get(text)
+        if found is None:
+            if len(self._short) >= SHORT_KEPT:
+                self._short.clear()
+            found = self._short[text] = tuple(self.find(text))
+        return found
 
     def _find_word_rows(self, tokens: list[_Token], first_seen: dict[int, int]) -> None:
         """Entries of several words, written as several words ("Sieg-Heil", "sieg heil")."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from podium.domain.blocklist import Blocklist
 from podium.domain.errors import InvalidAnswer, RuleViolation
 
 MAX_TITLE = 300
@@ -204,3 +205,18 @@ def _validate_words(spec: QuestionSpec, items: list[Any]) -> list[str]:
     if len(words) > spec.max_words:
         raise InvalidAnswer("too_many_words", max=spec.max_words)
     return words
+
+
+def check_allowed(spec: QuestionSpec, value: Any, blocklist: Blocklist) -> None:
+    """What participants type goes on the shared screen as typed (a word cloud's
+    entries, open text): refused when it holds a blocked word, as contributions are,
+    before anything is stored. Options are the organiser's own words."""
+    if spec.kind is Kind.WORDS:
+        texts = list(value)
+    elif spec.kind is Kind.TEXT:
+        texts = [value]
+    else:
+        return
+    found = [entry for text in texts for entry in blocklist.find_short(text)]
+    if found:
+        raise InvalidAnswer("answer_blocked", words=", ".join(dict.fromkeys(found)))

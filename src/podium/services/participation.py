@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.domain.codes import is_answer_id
 from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound
-from podium.domain.questions import validate_answer
+from podium.domain.questions import check_allowed, validate_answer
 from podium.services.live_cache import LiveEvent
 from podium.services.runtime import Runtime
 from podium.store.tables import Answer, Participant
@@ -70,6 +70,7 @@ async def submit_answer(
     if not question.voting_open:
         raise NotAllowed("voting_closed")
     value = validate_answer(question.spec, raw)
+    check_allowed(question.spec, value, event.blocklist)
     # A new participant's row is created by the writer, in the answer's own transaction.
     digest = token_hash(event.id, token)
     write = AnswerWrite(answer_id, question_id, None, value, question.allow_change, digest)

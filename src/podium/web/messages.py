@@ -36,6 +36,9 @@ MESSAGES: dict[str, str] = {
     "voting_closed": N_("Voting on this question is closed."),
     "already_answered": N_("You have already answered this question."),
     "answer_id_reused": N_("This answer was already sent with different content."),
+    "answer_blocked": N_(
+        "Please rephrase your answer: it contains words that are not allowed here (%(words)s)."
+    ),
     "unknown_question": N_("This question does not exist in this event."),
     "unknown_event": N_("This event does not exist (any more)."),
     "unknown_code": N_("There is no event with this code."),
