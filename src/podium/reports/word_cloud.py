@@ -31,9 +31,9 @@ def _layout(words: tuple[tuple[str, str, int], ...]) -> tuple[Placed, ...]:
 
 def final_layout(result: WordsResult) -> tuple[Placed, ...]:
     """The words' places for these counts: most frequent in the centre, as large as
-    they all fit. Takes up to a few hundred milliseconds for a crowded cloud: callers
-    on the event loop run it in a thread. Cached, since a finished event's counts no
-    longer change and each download asks again."""
+    they all fit. About 50 ms for 40 words (docs/BENCHMARKS.md), more when the first
+    sizes tried do not fit: callers on the event loop run it in a thread. Cached,
+    since a finished event's counts no longer change and each download asks again."""
     return _layout(tuple((w.key, w.word, w.count) for w in result.words[:MAX_WORDS]))
 
 
