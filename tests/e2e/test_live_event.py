@@ -183,6 +183,11 @@ def test_presenter_and_three_participants_go_through_the_event(
         expect(cloud.locator("text", has_text=word)).to_have_count(1)
     # Two spellings of one word count as one word, shown largest.
     expect(cloud.locator("text[data-step='6']")).to_have_count(2)
+    # A screen reader hears the leaders, not the whole cloud at every change.
+    expect(screen.locator("#results-news")).to_have_text(
+        re.compile(r"^(Digitalisierung 2, Nähe 2|Nähe 2, Digitalisierung 2), .*3 Personen")
+    )
+    assert screen.locator("#results").get_attribute("aria-live") is None
     shot(screen, "presenter-wordcloud.png")
 
     # 3. A single choice: one tap sends it.

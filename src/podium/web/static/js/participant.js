@@ -1,9 +1,12 @@
 import { setupContributions } from "./contributions.js";
 import { connect, setHTML } from "./live.js";
+import { resultsNews } from "./results_news.js";
 
 const live = document.getElementById("live");
 const panel = document.getElementById("panel");
 const results = document.getElementById("results");
+const newsRegion = document.getElementById("results-news");
+const news = newsRegion ? resultsNews(newsRegion) : null;
 const status = document.getElementById("status");
 const code = live.dataset.code;
 let shown = { question_id: currentQuestionId(), voting_open: null };
@@ -191,6 +194,7 @@ connect(live.dataset.stream, {
     if (data.question_id !== shown.question_id) return;
     setHTML(results, data.html);
     results.hidden = false;
+    news?.(results);
   },
   votes(data) {
     contributions?.votes(data);

@@ -1,8 +1,11 @@
 import { connect, setHTML } from "./live.js";
+import { resultsNews } from "./results_news.js";
 
 const live = document.getElementById("live");
 const panel = document.getElementById("panel");
 const results = document.getElementById("results");
+const newsRegion = document.getElementById("results-news");
+const news = newsRegion ? resultsNews(newsRegion) : null;
 const connection = document.getElementById("connection");
 const poll = document.getElementById("poll");
 const contributions = document.getElementById("contributions");
@@ -17,7 +20,9 @@ connect(
       if (!data.results_visible) setHTML(results, "");
     },
     results(data) {
-      if (data.question_id === questionId) setHTML(results, data.html);
+      if (data.question_id !== questionId) return;
+      setHTML(results, data.html);
+      news?.(results);
     },
     contributions(data) {
       // The moderator's choice of view, or a contribution the panel answers now.
