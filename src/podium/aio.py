@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 
-async def cancel(task: asyncio.Task[object] | None) -> None:
+async def cancel(task: asyncio.Task[Any] | None) -> None:
     """Cancel a background task and wait until it has ended."""
     if task is None:
         return

@@ -14,7 +14,9 @@ log = logging.getLogger(__name__)
 
 
 class Periodic:
-    def __init__(self, name: str, interval: float, step: Callable[[], Awaitable[object] | object]):
+    def __init__(
+        self, name: str, interval: float, step: Callable[[], Awaitable[object] | object]
+    ) -> None:
         self.name = name
         self.interval = interval
         self._step = step
