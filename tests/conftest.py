@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 from podium.services.runtime import Runtime
 from podium.settings import Settings
-from podium.store.migrate import upgrade, upgrade_in_thread
+from podium.store.migrate import upgrade_in_thread
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get(
@@ -81,7 +81,7 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One SQLite database migrated once per test run; each test copies it (fast, isolated)."""
     path = tmp_path_factory.mktemp("template") / "podium.db"
-    upgrade(f"sqlite:///{path}")
+    upgrade_in_thread(f"sqlite:///{path}")  # a browser test may hold a running loop here
     return path
 
 
