@@ -95,8 +95,10 @@ def votes_frame(items: list[Item], audience: str) -> str | None:
         counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
         return json.dumps({"votes": counts}, separators=(",", ":"))
     if audience == MODERATOR:
-        said = "%(num)s upvote", "%(num)s upvotes"
-        labels = {str(i.id): [i.votes, i18n.ngettext(*said, i.votes)] for i in items}
+        labels = {
+            str(i.id): [i.votes, i18n.ngettext("%(num)s upvote", "%(num)s upvotes", i.votes)]
+            for i in items
+        }
         return json.dumps({"votes": labels}, separators=(",", ":"))
     return None  # the screen gets its (small) contributions frame
 

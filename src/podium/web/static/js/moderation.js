@@ -5,6 +5,7 @@
 // contributions wait.
 
 import { queueFrames } from "./contribution_list.js";
+import { formData, postForm } from "./moderation_post.js";
 import { installShortcuts } from "./moderation_keys.js";
 import { captureQueue, focusDescriptor, restoreCaret, restoreQueue } from "./moderation_state.js";
 
@@ -123,34 +124,7 @@ export function initModeration(section) {
 
   // --- posting forms -------------------------------------------------------------
 
-  async function post(url, data) {
-    data.set("csrf", csrf);
-    let response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-    } catch {
-      return { ok: false, message: text.offline };
-    }
-    let body = null;
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
-    if (response.ok) return { ok: true, body };
-    return { ok: false, status: response.status, message: body?.message || text.failed };
-  }
-
-  function formData(form, submitter) {
-    const data = new FormData(form);
-    if (submitter?.name) data.set(submitter.name, submitter.value);
-    return data;
-  }
+  const post = (url, data) => postForm(url, data, csrf, text);
 
   queue.addEventListener("submit", async (event) => {
     const form = event.target;
