@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick, settings.heartbeat)
     rt.live.watch(fanout.notify)
     rt.board.watch(fanout.notify)
+    rt.add_view(fanout.forget, lambda event_id: fanout.count(event_id) > 0)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

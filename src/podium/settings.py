@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         description="with Redis: seconds between checks that the live tallies hold every "
         "stored answer (a process killed between a commit and its publish)",
     )
+    evict_after: float = Field(
+        1800.0,
+        gt=0,
+        description="seconds after which an event without open streams and requests is "
+        "dropped from memory (it is loaded again on its next request)",
+    )
     metrics_token: str = Field(
         "", description="Bearer token that lets other hosts read /metrics; empty: only this host"
     )

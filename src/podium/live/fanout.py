@@ -13,6 +13,10 @@ The budget (see docs/ARCHITECTURE.md): every frame written costs ~14 us, so
   dealt round-robin into one bucket per tick of a heartbeat period, and each tick
   offers a comment to one bucket. Every stream hears one every `heartbeat` seconds,
   and 10,000 streams never all wake in the same tick (which stalled answers).
+
+Events are isolated: a frame that fails to render for one event is logged, that
+event stays due for the next tick, and every other event's frames go out. `forget`
+drops all that is kept of an event (deleted, or idle) and ends its streams.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from podium.live.periodic import Periodic
@@ -129,6 +133,7 @@ class Fanout:
         }
         self._last_device_push = 0.0
         self._last_results: dict[int, float] = {}  # event id -> when its results last went out
+        self._failing: set[int] = set()  # events whose last render failed (logged once)
         self._next_id = int(time.time() * 1000)
         self._ticker = Periodic("podium-fanout", screen_tick, lambda: self.tick(time.monotonic()))
         self.frames_written = 0
@@ -191,16 +196,20 @@ class Fanout:
 
     def tick(self, now: float) -> None:
         state, self._state_dirty = self._state_dirty, set()
-        for event_id in state:
+
+        def push_state(event_id: int) -> None:
             self._invalidate(event_id, "state")
             self._invalidate(event_id, "results")
             self._push(event_id, "state", AUDIENCES)
             self._push(event_id, "results", AUDIENCES)
+
+        self._each(state, push_state, self._state_dirty)
         for kind in ("results", "contributions", "votes"):
             dirty, self._dirty[kind] = self._dirty[kind], set()
             if kind == "results":
                 dirty = self._results_due(dirty - state, now)
-            for event_id in dirty:
+
+            def push(event_id: int, kind: str = kind) -> None:
                 self._invalidate(event_id, kind)
                 if kind == "votes":
                     # the full list holds the counts too: new subscribers get them there
@@ -212,6 +221,11 @@ class Fanout:
                 else:
                     self._push(event_id, kind, (SCREEN, MODERATOR))
                 self._device_due[kind].add(event_id)
+
+            failed = self._each(dirty, push, self._dirty[kind])
+            if kind == "results":
+                for event_id in failed:  # not sent: its next try need not wait
+                    self._last_results.pop(event_id, None)
         self._device_due["results"] -= state
         self._device_due["votes"] -= self._device_due["contributions"]  # the list has them
         due_any = any(self._device_due.values())
@@ -219,13 +233,65 @@ class Fanout:
             self._last_device_push = now
             for kind, due in self._device_due.items():
                 self._device_due[kind] = set()
-                for event_id in due:
-                    self._push(event_id, kind, (DEVICE,))
+                self._each(
+                    due,
+                    lambda event_id, kind=kind: self._push(event_id, kind, (DEVICE,)),
+                    self._device_due[kind],
+                )
         if now >= self._next_beat:
             self._next_beat = max(self._next_beat + self._beat_step, now - self._beat_step)
             for subscriber in self._beats[self._beat_index]:
                 subscriber.offer("heartbeat", HEARTBEAT)
             self._beat_index = (self._beat_index + 1) % len(self._beats)
+
+    def _each(
+        self, event_ids: Iterable[int], push: Callable[[int], None], retry: set[int]
+    ) -> set[int]:
+        """`push` for every event; one that fails is logged (once until it works again)
+        and put into `retry`, the others go on. Returns the events that failed."""
+        failed: set[int] = set()
+        for event_id in event_ids:
+            try:
+                push(event_id)
+            except Exception:
+                if event_id not in self._failing:
+                    log.exception("live frames of event %s failed; trying again", event_id)
+                self._failing.add(event_id)
+                failed.add(event_id)
+                retry.add(event_id)
+            else:
+                self._failing.discard(event_id)
+        return failed
+
+    def forget(self, event_id: int) -> None:
+        """Drop every frame and mark kept of the event, and end its streams (a deleted
+        event: their clients reconnect and are told it is gone)."""
+        for key in [k for k in self._latest if k[0] == event_id]:
+            del self._latest[key]
+        self._last_results.pop(event_id, None)
+        self._failing.discard(event_id)
+        self._state_dirty.discard(event_id)
+        for marks in (*self._dirty.values(), *self._device_due.values()):
+            marks.discard(event_id)
+        by_audience = self._subs.pop(event_id, None)
+        for subs in (by_audience or {}).values():
+            for subscriber in subs:
+                self._beats[subscriber.beat].discard(subscriber)
+                subscriber.close()
+        forget = getattr(self._source, "forget", None)
+        if forget is not None:
+            forget(event_id)
+
+    def held(self) -> int:
+        """How many entries of any kind the fan-out keeps (0 when it keeps nothing)."""
+        marks = (self._state_dirty, *self._dirty.values(), *self._device_due.values())
+        return (
+            len(self._latest)
+            + len(self._last_results)
+            + len(self._subs)
+            + len(self._failing)
+            + sum(len(m) for m in marks)
+        )
 
     def _results_due(self, dirty: set[int], now: float) -> set[int]:
         """The events whose results may go out now; the others wait for a later tick."""

@@ -5,6 +5,7 @@ Messages are small JSON-able dicts:
                                         committed answer changes (see store/writer.Committed)
   {"type": "state", "event_id": N}      live state changed (current question, voting, results)
   {"type": "structure", "event_id": N}  questions or event details edited
+  {"type": "forget", "event_id": N}     event deleted: every process drops all of it
   {"type": "resync"}                    messages may have been lost: reload from the database
 A hub that sends messages elsewhere stamps each with its publish time (`"t"`,
 seconds since the epoch) and takes it off again on delivery: listeners get the

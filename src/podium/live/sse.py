@@ -67,6 +67,8 @@ class EventStream(Response):
             while True:
                 await subscriber.wake.wait()
                 if subscriber.closed:
+                    if not listener.done():  # ended by the server (the event is gone)
+                        await send({"type": "http.response.body", "body": b""})
                     break
                 chunk = subscriber.take()
                 if chunk:

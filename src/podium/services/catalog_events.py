@@ -144,7 +144,7 @@ async def delete_event(rt: Runtime, event_id: int) -> None:
     async with rt.sessions() as session, session.begin():
         event = await load_event(session, event_id)
         await session.delete(event)
-    await rt.structure_changed(event_id)
+    await rt.event_gone(event_id)  # every process forgets it: caches, board, frames, writer
 
 
 async def list_events(rt: Runtime, moderator_id: int | None = None) -> list[Event]:

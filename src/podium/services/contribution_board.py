@@ -5,7 +5,8 @@ event's contributions changed (a send, an upvote, a moderation, in any process).
 Reads are coalesced: while one runs, further messages only mark the event dirty,
 and one more read follows. A thousand upvotes in a second cost a handful of reads,
 and a deleted contribution is gone from the board after the next one (well within
-the two seconds the live views promise).
+the two seconds the live views promise). A deleted (or idle) event is forgotten
+whole (`forget`, from services/runtime.py): no later event sees its items.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class ContributionBoard:
         self._dirty: set[int] = set()
         self._reading: dict[int, asyncio.Task[None]] = {}
         self._watchers: list[Watcher] = []
+        self._forgets = 0  # how many events were forgotten: a read begun before is stale
 
     def watch(self, watcher: Watcher) -> None:
         """Be told ("contributions", event id, None) after every change is read."""
@@ -44,12 +46,30 @@ class ContributionBoard:
     def loaded(self, event_id: int) -> list[Item] | None:
         return self._items.get(event_id)
 
+    def held(self) -> int:
+        """How many entries of any kind the board holds (0 when it holds nothing)."""
+        return len(self._items) + len(self._shapes) + len(self._dirty) + len(self._reading)
+
     async def get(self, event_id: int) -> list[Item]:
-        if event_id not in self._items:
+        items = self._items.get(event_id)
+        if items is None:
+            forgets = self._forgets
             items = await self._read(event_id)
+            if self._forgets != forgets:
+                return items  # an event was forgotten meanwhile, maybe this one: keep nothing
             self._items[event_id] = items
             self._shapes[event_id] = _shape(items)
-        return self._items[event_id]
+        return items
+
+    def forget(self, event_id: int) -> None:
+        """Drop all of the event; a read running now is not kept."""
+        self._forgets += 1
+        self._items.pop(event_id, None)
+        self._shapes.pop(event_id, None)
+        self._dirty.discard(event_id)
+        task = self._reading.pop(event_id, None)
+        if task is not None:
+            task.cancel()
 
     async def on_message(self, message: Message) -> None:
         kind = message.get("type")
@@ -79,6 +99,8 @@ class ContributionBoard:
                 except Exception:
                     log.exception("reading the contributions of event %s failed", event_id)
                     return
+                if event_id not in self._items:
+                    return  # forgotten while it was read
                 if items == self._items.get(event_id):
                     continue  # nothing changed (a periodic recheck, a repeated message)
                 self._items[event_id] = items
@@ -89,7 +111,8 @@ class ContributionBoard:
                 for watcher in self._watchers:
                     watcher(what, event_id, None)
         finally:
-            self._reading.pop(event_id, None)
+            if self._reading.get(event_id) is asyncio.current_task():
+                del self._reading[event_id]
 
     async def stop(self) -> None:
         for task in list(self._reading.values()):

@@ -30,12 +30,19 @@ Exact tallies while other processes commit (the reasoning the code relies on):
    marks it `cancelled`, and that row's own change, arriving later, adds nothing.
 Hence tally == current rows, whatever the interleaving of loads and changes, and a
 change heard twice counts once.
+
+An event is held only while it is used: `forget` drops all of it (a deleted event,
+or one idle for a while, see services/runtime.py), and the next request loads it
+again. A lock exists only while a load runs or waits, so ids that were never
+found, or forgotten, leave nothing behind.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -129,23 +136,66 @@ class CountedRows:
         return True
 
 
+class _Lock:
+    """An event's load lock, with the number of coroutines holding or waiting for it."""
+
+    __slots__ = ("lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
 class LiveCache:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._sessions = sessions
+        self._clock = clock
         self._events: dict[int, LiveEvent] = {}
         self._by_code: dict[str, int] = {}
         self._by_token: dict[str, int] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks: dict[int, _Lock] = {}
         # event id -> changes heard while the event (re)loads; present while a load runs
         self._pending: dict[int, list[Change]] = {}
+        self._dropped: set[int] = set()  # forgotten while a load ran: that load is not kept
+        self._used: dict[int, float] = {}  # event id -> when a request last asked for it
         self._watchers: list[Watcher] = []
+        self._gone: list[Callable[[int], None]] = []
 
     def watch(self, watcher: Watcher) -> None:
         """Be told of every change: ("results", event, question) or ("state", event, None)."""
         self._watchers.append(watcher)
 
+    def on_gone(self, callback: Callable[[int], None]) -> None:
+        """Be told when a reload finds an event deleted (its "forget" may have been lost)."""
+        self._gone.append(callback)
+
     def loaded(self, event_id: int) -> LiveEvent | None:
         return self._events.get(event_id)
+
+    def held(self) -> int:
+        """How many entries of any kind this cache holds (0 when it holds nothing)."""
+        return len(self._events) + len(self._by_code) + len(self._by_token) + len(self._used)
+
+    def idle(self, before: float) -> list[int]:
+        """The events held here that no request asked for since `before` (this cache's
+        clock) and that no load is busy with."""
+        return sorted(
+            event_id
+            for event_id, used in self._used.items()
+            if used < before and event_id not in self._pending and event_id not in self._locks
+        )
+
+    def forget(self, event_id: int) -> None:
+        """Drop all of the event; a load running now is not kept. The next request
+        loads it again (or finds it gone)."""
+        self._forget(event_id)
+        self._used.pop(event_id, None)
+        if event_id in self._pending:
+            self._dropped.add(event_id)
 
     def loaded_ids(self) -> list[int]:
         return sorted(self._events)
@@ -156,12 +206,16 @@ class LiveCache:
         self._tell("state", event_id, None)
 
     async def get(self, event_id: int) -> LiveEvent | None:
-        if event_id in self._events:
-            return self._events[event_id]
-        async with self._lock(event_id):
-            if event_id not in self._events:
-                await self._reload(event_id, keep=None)
-        return self._events.get(event_id)
+        live = self._events.get(event_id)
+        if live is None:
+            async with self._lock(event_id):
+                if event_id not in self._events:
+                    await self._reload(event_id, keep=None)
+            live = self._events.get(event_id)
+            if live is None:
+                return None
+        self._used[event_id] = self._clock()
+        return live
 
     async def by_code(self, join_code: str) -> LiveEvent | None:
         return await self._by(self._by_code, Event.join_code, join_code)
@@ -216,8 +270,19 @@ class LiveCache:
         for watcher in self._watchers:
             watcher(what, event_id, question_id)
 
-    def _lock(self, event_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(event_id, asyncio.Lock())
+    @asynccontextmanager
+    async def _lock(self, event_id: int) -> AsyncIterator[None]:
+        entry = self._locks.get(event_id)
+        if entry is None:
+            entry = self._locks[event_id] = _Lock()
+        entry.users += 1
+        try:
+            async with entry.lock:
+                yield
+        finally:
+            entry.users -= 1
+            if entry.users == 0:
+                del self._locks[event_id]
 
     def _remember(self, live: LiveEvent) -> None:
         self._events[live.id] = live
@@ -244,16 +309,25 @@ class LiveCache:
         try:
             fresh = await self._load(event_id, keep)
         except BaseException:
+            self._dropped.discard(event_id)
             current = self._events.get(event_id)
             heard = self._pending.pop(event_id)
             if current is not None:
                 self._apply_heard(current, heard)
             raise
         heard = self._pending.pop(event_id)
+        held = event_id in self._events
         self._forget(event_id)
+        if event_id in self._dropped:
+            self._dropped.discard(event_id)  # forgotten meanwhile: this load is stale
+            return
         if fresh is not None:
             self._remember(fresh)
             self._apply_heard(fresh, heard)
+        elif held:
+            self._used.pop(event_id, None)
+            for callback in self._gone:
+                callback(event_id)
 
     async def _load(self, event_id: int, keep: LiveEvent | None = None) -> LiveEvent | None:
         async with self._sessions() as session:

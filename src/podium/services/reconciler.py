@@ -83,6 +83,9 @@ class Reconciler:
             )
             return {row[0]: (row[1], row[2]) for row in found}
 
+    def forget(self, event_id: int) -> None:
+        self._suspects.pop(event_id, None)
+
     async def start(self) -> None:
         await self._timer.start()
 

@@ -1,17 +1,27 @@
 """The running podium: engine, writer, hub and live cache, built once from settings.
 
 Web, CLI and tests hold one `Runtime` and pass it to the service functions.
+
+It also holds the one path by which an event leaves memory, `forget`: the live
+cache, the board, the writer's participants, the reconciler and the views added
+with `add_view` (the fan-out) drop all of it. A deleted event is forgotten in every
+process (the hub's "forget" message); an event that no request asked for in
+`evict_after` seconds and that has no open stream is forgotten here, and loaded
+again on its next request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from podium.domain.word_forms import warm_up
 from podium.live.hub import Hub, MemoryHub, Message
+from podium.live.periodic import Periodic
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
 from podium.services.reconciler import Reconciler
@@ -57,6 +67,12 @@ class Runtime:
         # Tallies move only by hub messages, this process's own included: one code path.
         self.hub.add_listener(self.live.on_message)
         self.hub.add_listener(self.board.on_message)
+        self.hub.add_listener(self._hear_forget)
+        self.live.on_gone(self.forget)  # a reload found it deleted: its message was lost
+        self._views: list[tuple[Callable[[int], None], Callable[[int], bool]]] = []
+        self._evictor = Periodic(
+            "podium-evictor", min(60.0, settings.evict_after / 4), self.evict_idle
+        )
 
     async def start(self) -> None:
         await ensure_migrated(self.engine, self.settings.database_url)
@@ -65,8 +81,10 @@ class Runtime:
         await self.writer.start()
         if self.reconciler is not None:
             await self.reconciler.start()
+        await self._evictor.start()
 
     async def stop(self) -> None:
+        await self._evictor.stop()
         if self.reconciler is not None:
             await self.reconciler.stop()
         await self.board.stop()
@@ -90,3 +108,38 @@ class Runtime:
 
     async def structure_changed(self, event_id: int) -> None:
         await self.hub.publish({"type": "structure", "event_id": event_id})
+
+    async def event_gone(self, event_id: int) -> None:
+        """The event was deleted: every process forgets it (this one at once)."""
+        self.forget(event_id)
+        await self.hub.publish({"type": "forget", "event_id": event_id})
+
+    def add_view(self, forget: Callable[[int], None], in_use: Callable[[int], bool]) -> None:
+        """A holder of live state outside the runtime (the fan-out): `forget` drops an
+        event, `in_use` says whether it must stay (open streams)."""
+        self._views.append((forget, in_use))
+
+    def forget(self, event_id: int) -> None:
+        """Drop all that this process keeps of the event; what asks for it later loads
+        it again (or finds it gone)."""
+        for forget, _in_use in self._views:
+            forget(event_id)  # first: a view may look at the live event it forgets
+        self.board.forget(event_id)
+        self.writer.forget_event(event_id)
+        if self.reconciler is not None:
+            self.reconciler.forget(event_id)
+        self.live.forget(event_id)
+
+    def evict_idle(self, now: float | None = None) -> list[int]:
+        """Forget the events idle for `evict_after` seconds (the live cache's clock)
+        without an open stream; returns them."""
+        now = time.monotonic() if now is None else now
+        idle = self.live.idle(now - self.settings.evict_after)
+        evicted = [e for e in idle if not any(in_use(e) for _forget, in_use in self._views)]
+        for event_id in evicted:
+            self.forget(event_id)
+        return evicted
+
+    async def _hear_forget(self, message: Message) -> None:
+        if message.get("type") == "forget":
+            self.forget(int(message["event_id"]))

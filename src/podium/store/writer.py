@@ -189,6 +189,11 @@ class AnswerWriter:
         known.update(done.participants)
         return done.results, done.committed
 
+    def forget_event(self, event_id: int) -> None:
+        """Drop the event's participants (it was deleted, or is idle: looked up again)."""
+        for key in [key for key in self._participants if key[0] == event_id]:
+            del self._participants[key]
+
 
 class _Conflict(Exception):
     """The transaction collided with another one and was rolled back: try again."""

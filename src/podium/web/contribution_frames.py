@@ -78,6 +78,13 @@ class _Deltas:
         self._sent[key] = revisions
         return before
 
+    def forget(self, event_id: int) -> None:
+        for key in [key for key in self._sent if key[0] == event_id]:
+            del self._sent[key]
+
+    def held(self) -> int:
+        return len(self._sent)
+
 
 class DeviceLists(_Deltas):
     def frame(

@@ -57,6 +57,17 @@ class Frames:
         finally:
             i18n.current_lang.reset(token)
 
+    def forget(self, event_id: int) -> None:
+        """Drop what the event's frames were built on (the fan-out forgets the event)."""
+        self._lists.forget(event_id)
+        self._queues.forget(event_id)
+        event = self._rt.live.loaded(event_id)
+        for question_id in event.questions if event else ():
+            _CLOUDS.pop(question_id, None)
+
+    def held(self) -> int:
+        return self._lists.held() + self._queues.held()
+
     def results_interval(self, event_id: int) -> float:
         """A word cloud is redrawn at most once a second: every redraw may move words."""
         event = self._rt.live.loaded(event_id)
