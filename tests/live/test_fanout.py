@@ -229,3 +229,73 @@ def test_a_source_can_slow_its_results_down() -> None:
         if b"event: results" in screen.take():
             pushed.append(n)
     assert pushed == [1, 5, 9]  # once a second, the newest counts each time
+
+
+class FailingFor(Source):
+    """Renders every event's frames but those of one, which raise while `failing`."""
+
+    def __init__(self, broken: int) -> None:
+        super().__init__()
+        self.broken = broken
+        self.failing = False
+
+    def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None:
+        if self.failing and event_id == self.broken:
+            raise RuntimeError("a template broke")
+        return super().render(kind, event_id, audience, lang)
+
+
+def events_in(chunk: bytes) -> Counter[str]:
+    return Counter(line[7:] for line in chunk.decode().splitlines() if line.startswith("event: "))
+
+
+def test_one_events_failing_render_does_not_silence_the_others() -> None:
+    source = FailingFor(broken=2)
+    fanout = Fanout(source, frame, screen_tick=0.25, device_tick=1.0)
+    screens = {event_id: fanout.subscribe(event_id, SCREEN, "de") for event_id in (1, 2, 3)}
+    devices = {event_id: fanout.subscribe(event_id, DEVICE, "de") for event_id in (1, 2, 3)}
+    for sub in (*screens.values(), *devices.values()):
+        sub.take()
+    source.failing = True
+    source.version = 1
+    for event_id in (1, 2, 3):
+        fanout.notify("state", event_id, None)
+        fanout.notify("contributions", event_id, None)
+    everything = Counter({"state": 1, "results": 1, "contributions": 1})
+    fanout.tick(now=10.0)
+    for event_id in (1, 3):  # the others' frames of this tick went out, to every audience
+        assert events_in(screens[event_id].take()) == everything
+        assert events_in(devices[event_id].take()) == everything
+    assert screens[2].take() == b"" and devices[2].take() == b""
+    assert fanout.frames_written == 12
+
+    fanout.tick(now=10.25)  # still broken: tried again; nothing else is sent again
+    assert fanout.frames_written == 12
+    assert screens[2].take() == b"" and screens[1].take() == b""
+
+    source.failing = False
+    fanout.tick(now=10.5)  # repaired: its frames go out on the next tick, the others' not again
+    assert events_in(screens[2].take()) == everything
+    assert events_in(devices[2].take()) == Counter({"state": 1, "results": 1})
+    assert fanout.frames_written == 17
+    fanout.tick(now=11.0)  # the devices' next tick: event 2's list, once
+    assert events_in(devices[2].take()) == Counter({"contributions": 1})
+    assert fanout.frames_written == 18
+    assert all(sub.take() == b"" for sub in (screens[1], screens[3], devices[1], devices[3]))
+
+
+def test_forgetting_an_event_drops_its_frames_and_ends_its_streams() -> None:
+    _source, fanout = make()
+    gone = [fanout.subscribe(1, audience, "de") for audience in (SCREEN, DEVICE, MODERATOR)]
+    kept = fanout.subscribe(2, SCREEN, "de")
+    kept.take()
+    fanout.notify("results", 1, 7)
+    fanout.notify("results", 2, 8)
+    fanout.forget(1)
+    assert all(sub.closed for sub in gone) and not kept.closed
+    assert fanout.count(1) == 0 and fanout.count(2) == 1
+    fanout.tick(now=3.0)
+    assert b"event: results" in kept.take()
+    fanout.unsubscribe(kept)
+    fanout.forget(2)
+    assert fanout.held() == 0
