@@ -162,3 +162,44 @@ def cmd_bench(args: argparse.Namespace) -> int:
         write_json(figures, args.json)
         print(f"figures written to {args.json}", flush=True)
     return BENCH_FAILED if figures["errors"] else 0
+
+
+def add_soak_command(sub: Any, positive: Callable[[str], int]) -> None:
+    cmd: argparse.ArgumentParser = sub.add_parser(
+        "bench-soak",
+        help="run many events one after another in this process and read its memory",
+        description="Creates, runs (answers, contributions, open streams) and deletes N "
+        "events in a row in an app of its own (on a fresh SQLite file unless "
+        "--database-url), and prints its RSS after event --first and after the last. "
+        "Exit status 1: the run had errors.",
+    )
+    cmd.add_argument("--events", type=positive, default=500, metavar="N")
+    cmd.add_argument("--first", type=positive, default=100, metavar="K", help="read RSS here too")
+    cmd.add_argument("--participants", type=positive, default=10, metavar="P")
+    cmd.add_argument("--devices", type=int, default=5, metavar="D", help="phones' open streams")
+    cmd.add_argument("--database-url", default=None, metavar="URL")
+    cmd.add_argument(
+        "--tracemalloc", action="store_true", help="list what grew from event K to the last"
+    )
+    cmd.set_defaults(func=cmd_soak)
+
+
+def cmd_soak(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from podium.bench.soak import soak, summary
+
+    if args.first > args.events:
+        raise UserError("--first cannot be above --events")
+    result = asyncio.run(
+        soak(
+            args.events,
+            participants=args.participants,
+            devices=max(0, args.devices),
+            first=args.first,
+            database_url=args.database_url,
+            trace=args.tracemalloc,
+        )
+    )
+    print(summary(result), flush=True)
+    return BENCH_FAILED if result.errors else 0

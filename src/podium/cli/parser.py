@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from podium.cli.bench import add_bench_command
+from podium.cli.bench import add_bench_command, add_soak_command
 from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
 from podium.cli.server import cmd_demo, cmd_serve
@@ -86,5 +86,6 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_event_import)
 
     add_bench_command(sub, positive)
+    add_soak_command(sub, positive)
     add_words_command(sub)
     return p
