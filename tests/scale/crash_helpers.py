@@ -39,6 +39,7 @@ class DemoDb:
     question_ids: list[int]
     options: dict[int, list[int]]  # choice question id -> its option ids
     idle_presenter_token: str  # of a later event of the series, where nothing happens
+    participant_salt: str = ""  # the event's, for its participants' token hashes
 
 
 def sqlite_settings(folder: Path, migrated_template: Path) -> Settings:
@@ -61,6 +62,7 @@ def prepare_demo(settings: Settings) -> DemoDb:
             ids = await open_polls(rt, info.event_id)
             event = await rt.live.get(info.event_id)
             assert event is not None
+            salt = event.participant_salt
             options = {
                 q: list(event.questions[q].spec.option_ids)
                 for q in ids
@@ -83,14 +85,15 @@ def prepare_demo(settings: Settings) -> DemoDb:
             question_ids=ids,
             options=options,
             idle_presenter_token=idle_token,
+            participant_salt=salt,
         )
 
     return asyncio.run(build())
 
 
-def token_hash(event_id: int, token: str) -> str:
+def token_hash(salt: str, token: str) -> str:
     """As services.participation stores a participant (kept here to read the rows)."""
-    return hashlib.sha256(f"{event_id}:{token}".encode()).hexdigest()
+    return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
 
 
 def free_port() -> int:

@@ -216,7 +216,7 @@ def test_acknowledged_answers_survive_sigkill(tmp_path: Path, migrated_template:
     assert not unknown, f"stored but never sent: {sorted(unknown)[:5]} {context}"
 
     # each stored row is the answer that was sent, by whom it was sent
-    hashes = [token_hash(db.event_id, t) for t in load.tokens]
+    hashes = [token_hash(db.participant_salt, t) for t in load.tokens]
     for answer_id, question_id, hashed, value, _superseded in rows:
         sent = sent_by_id[answer_id]
         assert (question_id, hashed, value) == (

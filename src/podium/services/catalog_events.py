@@ -68,6 +68,8 @@ async def insert_event(session: AsyncSession, fields: EventFields) -> Event:
         slug=await unique_slug(session, Event.slug, fields.title, "event"),
         join_code=await _free_join_code(session),
         presenter_token=new_token(),
+        # random, not the id: see Event.participant_salt
+        participant_salt=new_token(),
         position=await _next_position(session, fields.series_id),
     )
     _assign(event, fields)

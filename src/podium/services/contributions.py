@@ -32,7 +32,7 @@ from podium.domain.contributions import (
 )
 from podium.domain.errors import NotAllowed, NotFound
 from podium.services.live_cache import LiveEvent
-from podium.services.participation import participant_id, token_hash
+from podium.services.participation import event_salt, participant_id, token_hash
 from podium.services.runtime import Runtime
 from podium.store.tables import Contribution, ContributionVote, Participant, ParticipantBan, utcnow
 
@@ -210,7 +210,7 @@ async def vote(rt: Runtime, event: LiveEvent, token: str, contribution_id: int, 
 
 async def mine(rt: Runtime, event_id: int, token: str) -> tuple[list[Item], set[int]]:
     """The participant's own contributions (pending ones too) and what it upvoted."""
-    digest = token_hash(event_id, token)
+    digest = token_hash(await event_salt(rt, event_id), token)
     async with rt.sessions() as session:
         pid = await session.scalar(
             select(Participant.id).where(

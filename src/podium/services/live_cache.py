@@ -94,6 +94,8 @@ class LiveEvent:
     panelists: tuple[str, ...] = ()
     blocklist: Blocklist = field(default_factory=Blocklist)
     screen_mode: str = "poll"
+    # salts its participants' token hashes (services/participation.token_hash)
+    participant_salt: str = ""
 
     @property
     def current(self) -> LiveQuestion | None:
@@ -383,6 +385,7 @@ class LiveCache:
                     event.blocked_words or (), event.allowed_words or ()
                 ),
                 screen_mode=event.screen_mode,
+                participant_salt=event.participant_salt,
             )
 
 

@@ -18,14 +18,24 @@ from podium.store.tables import Answer, Participant
 from podium.store.writer import AnswerWrite, Outcome, WriteResult
 
 
-def token_hash(event_id: int, token: str) -> str:
-    # Salted with the event, so that one browser's rows in two events cannot be linked.
-    return hashlib.sha256(f"{event_id}:{token}".encode()).hexdigest()
+def token_hash(salt: str, token: str) -> str:
+    """A participant's key in one event. Salted with the event's random salt
+    (`Event.participant_salt`), so that one browser's rows in two events cannot be
+    linked, and an event that got a deleted event's id does not get its participants."""
+    return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
+
+
+async def event_salt(rt: Runtime, event_id: int) -> str:
+    """The event's salt, from the live cache (a query only when it is not loaded)."""
+    event = await rt.live.get(event_id)
+    if event is None:
+        raise NotFound("unknown_event")
+    return event.participant_salt
 
 
 async def participant_id(rt: Runtime, event_id: int, token: str) -> int:
     """The participant row of this token in this event, created on first sight."""
-    digest = token_hash(event_id, token)
+    digest = token_hash(await event_salt(rt, event_id), token)
     cached = rt.writer.known_participant(event_id, digest)
     if cached is not None:
         return cached
@@ -72,7 +82,7 @@ async def submit_answer(
     value = validate_answer(question.spec, raw)
     check_allowed(question.spec, value, event.blocklist)
     # A new participant's row is created by the writer, in the answer's own transaction.
-    digest = token_hash(event.id, token)
+    digest = token_hash(event.participant_salt, token)
     write = AnswerWrite(answer_id, question_id, None, value, question.allow_change, digest)
     result = await rt.writer.submit(write, event.id)
     if result.outcome is Outcome.ID_REUSED:
@@ -84,7 +94,7 @@ async def submit_answer(
 
 async def current_answer(rt: Runtime, event_id: int, token: str, question_id: int) -> Any | None:
     """The participant's stored answer to a question, to show it on their page."""
-    digest = token_hash(event_id, token)
+    digest = token_hash(await event_salt(rt, event_id), token)
     async with rt.sessions() as session:
         return await session.scalar(
             select(Answer.value)

@@ -38,8 +38,16 @@ class Base(DeclarativeBase):
     )
 
 
+# SQLite gives a deleted row's id (the highest) to the next row unless the table says
+# AUTOINCREMENT. Ids name rows outside the database (URLs, cookies, the live caches, the
+# writer's participant cache, hub messages), so none is ever given twice. PostgreSQL's
+# sequences never give one twice anyway; the option means nothing there.
+NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -52,6 +60,7 @@ class User(Base):
 
 class Series(Base):
     __tablename__ = "series"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -67,6 +76,7 @@ class Series(Base):
 
 class Event(Base):
     __tablename__ = "events"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int | None] = mapped_column(
@@ -93,6 +103,10 @@ class Event(Base):
     allowed_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # what the presenter screen shows: the current poll, or the approved contributions
     screen_mode: Mapped[str] = mapped_column(String(20), default="poll", server_default="poll")
+    # Salts the hashes of its participants' tokens (services/participation.token_hash):
+    # random per event, so that a participant's key never rests on an id alone. Events
+    # made before migration 0004 have their id as salt, which their stored hashes used.
+    participant_salt: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="events")
@@ -107,6 +121,7 @@ class Event(Base):
 
 class Question(Base):
     __tablename__ = "questions"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -132,6 +147,7 @@ class Question(Base):
 
 class QuestionOption(Base):
     __tablename__ = "options"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
@@ -147,7 +163,7 @@ class Participant(Base):
     """Anonymous: a hash of the random token in the participant's cookie, nothing else."""
 
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("event_id", "token_hash"),)
+    __table_args__ = (UniqueConstraint("event_id", "token_hash"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
@@ -172,6 +188,7 @@ class Answer(Base):
             sqlite_where=text("superseded = 0"),
             postgresql_where=text("superseded = false"),
         ),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,6 +223,7 @@ class Contribution(Base):
     contribution_votes, kept in the transaction that changes them."""
 
     __tablename__ = "contributions"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -262,6 +280,7 @@ class WordEditRow(Base):
     trail: who did what when, and who undid it)."""
 
     __tablename__ = "word_edits"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
