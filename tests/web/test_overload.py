@@ -55,7 +55,11 @@ def test_a_full_writer_queue_is_a_503_with_retry_after_everywhere(
 
     form = h.client.post(
         f"/p/{code}/answer",
-        data={"question_id": str(demo.single), "answer_id": answer["answer_id"], "choice": str(yes)},
+        data={
+            "question_id": str(demo.single),
+            "answer_id": answer["answer_id"],
+            "choice": str(yes),
+        },
     )
     assert (form.status_code, form.headers["retry-after"]) == (503, "1")
     assert "Bitte senden Sie sie in ein paar Sekunden noch einmal" in form.text
