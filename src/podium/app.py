@@ -16,6 +16,7 @@ from podium.live.sse import frame
 from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.web import errors
+from podium.web.body_limit import BodyLimit
 from podium.web.frames import Frames
 from podium.web.hot_path import HotPath
 from podium.web.routes import (
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.templates = templates
     app.state.fanout = fanout
     app.state.frames = frames
+    # Inside the session and language middlewares: its 413 page is rendered like any other.
+    app.add_middleware(BodyLimit)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

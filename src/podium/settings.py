@@ -52,3 +52,10 @@ class Settings(BaseSettings):
     metrics_token: str = Field(
         "", description="Bearer token that lets other hosts read /metrics; empty: only this host"
     )
+    writer_queue: int = Field(
+        4000,
+        gt=0,
+        description="answers that may wait for the database at once; more are refused at "
+        "once with 503 and Retry-After (2 s of the 2,000 answers/s target, a fraction of "
+        "a second at the rate the writer commits: docs/BENCHMARKS.md)",
+    )

@@ -35,3 +35,14 @@ class TooLarge(RuleViolation):
     """The request is larger than anything valid could be; it was not read to its end."""
 
     status = 413
+
+
+class Overloaded(RuleViolation):
+    """Refused at once because more is waiting than the server can take now; nothing
+    was stored, and the same request may be sent again after `retry_after` seconds."""
+
+    status = 503
+
+    def __init__(self, code: str, retry_after: int = 1, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.retry_after = retry_after

@@ -57,7 +57,9 @@ class Runtime:
         self.hub: Hub = hub or make_hub(settings)
         self.live = LiveCache(self.sessions)
         self.board = ContributionBoard(self._contributions)
-        self.writer = AnswerWriter(self.engine, self._publish_answers)
+        self.writer = AnswerWriter(
+            self.engine, self._publish_answers, max_queue=settings.writer_queue
+        )
         # One process cannot lose its own messages; several can lose each other's.
         self.reconciler = (
             None

@@ -10,6 +10,14 @@ Each committed change names the stored rows it concerns: the new row's id and th
 id of the row it superseded. A replaced answer is superseded in the same
 transaction that inserts its successor, so any consistent read of the answers
 table sees both effects or neither; the live cache builds exact tallies on that.
+
+Overload is refused, not queued: at most `max_queue` answers wait for a transaction,
+and the next one raises `Overloaded` at once (503 with Retry-After on the web), so
+that a crowd larger than the disk can take gets an honest "again in a second"
+instead of minutes of latency. Callers are answered as soon as their transaction
+has committed; the committed changes are published to the hub afterwards, in commit
+order, by a task of their own, so that a slow hub (Redis timing out and retrying)
+never holds back the next batch's acknowledgements.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from podium.aio import cancel
+from podium.domain.errors import Overloaded
 from podium.store.answer_batch import (
     AnswerWrite,
     Committed,
@@ -35,9 +44,14 @@ from podium.store.answer_batch import (
 from podium.store.stats import Histogram
 from podium.store.transactions import Transactions, transactions_for
 
-__all__ = ["AnswerWrite", "AnswerWriter", "Committed", "Outcome", "WriteResult"]
+__all__ = ["AnswerWrite", "AnswerWriter", "Committed", "Outcome", "Overloaded", "WriteResult"]
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER = 1  # seconds: a full queue drains in well under a second at the measured rates
+PUBLISH_ATTEMPTS = 3
+PUBLISH_BACKOFF = 0.2  # seconds before the second attempt, doubled before the third
+MAX_MESSAGE = 10_000  # changes per hub message when a publish backlog is sent at once
 
 
 @dataclass
@@ -53,6 +67,7 @@ class AnswerWriter:
         engine: AsyncEngine,
         on_commit: Callable[[list[Committed]], Awaitable[None]],
         max_batch: int = 1000,
+        max_queue: int = 4000,
     ) -> None:
         self._engine = engine
         self._transactions: Transactions | None = None
@@ -60,8 +75,15 @@ class AnswerWriter:
         self._participants: dict[tuple[int, str], int] = {}
         self._on_commit = on_commit
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue(max_queue)
         self._task: asyncio.Task[None] | None = None
+        # Committed changes not yet published, in commit order; bounded in practice by
+        # the answers committed while one publish is in flight, as a backlog goes out
+        # in one message.
+        self._unpublished: asyncio.Queue[list[Committed]] = asyncio.Queue()
+        self._publisher: asyncio.Task[None] | None = None
+        self.refused = 0  # answers refused because the queue was full
+        self.publish_failures = 0  # messages given up after PUBLISH_ATTEMPTS
         self.batches = 0
         self.rows = 0
         self.conflicts = 0  # batches that collided with another process's rows
@@ -77,10 +99,20 @@ class AnswerWriter:
         if self._task is None:
             self._transactions = transactions_for(self._engine)
             self._task = asyncio.create_task(self._run(), name="podium-answer-writer")
+            self._publisher = asyncio.create_task(self._publish_loop(), name="podium-publisher")
 
-    async def stop(self) -> None:
+    async def stop(self, publish_timeout: float = 5.0) -> None:
         await cancel(self._task)
         self._task = None
+        # What was committed is still told, unless the hub is stuck: then the others'
+        # reconciler (or their resync when this process starts again) finds the rows.
+        if self._publisher is not None:
+            try:
+                await asyncio.wait_for(self._unpublished.join(), publish_timeout)
+            except TimeoutError:
+                log.warning("stopping with %d batches unpublished", self._unpublished.qsize())
+        await cancel(self._publisher)
+        self._publisher = None
         if self._transactions is not None:
             await self._transactions.close()
             self._transactions = None
@@ -89,8 +121,17 @@ class AnswerWriter:
         if self._task is None:
             raise RuntimeError("the answer writer is not running")
         future: asyncio.Future[WriteResult] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Pending(write, event_id, future))  # unbounded: never waits
+        try:
+            self._queue.put_nowait(_Pending(write, event_id, future))  # never waits
+        except asyncio.QueueFull:
+            self.refused += 1
+            raise Overloaded("busy", retry_after=RETRY_AFTER) from None
         return await future
+
+    @property
+    def waiting(self) -> int:
+        """Answers queued for the next transaction."""
+        return self._queue.qsize()
 
     async def _run(self) -> None:
         while True:
@@ -134,10 +175,9 @@ class AnswerWriter:
         self.batches += 1
         self.rows += len(committed)
         if committed:
-            try:
-                await self._on_commit(committed)
-            except Exception:
-                log.exception("publishing committed answers failed")
+            # Queued before the callers are woken: the publisher runs first, so with the
+            # in-process hub (which never waits) the tallies still move before the replies.
+            self._unpublished.put_nowait(committed)
         for item, result in zip(batch, results, strict=True):
             if item.future.done():
                 continue
@@ -145,6 +185,44 @@ class AnswerWriter:
                 item.future.set_exception(result)
             else:
                 item.future.set_result(result)
+
+    async def _publish_loop(self) -> None:
+        """Publish committed changes in commit order, each backlog as few messages."""
+        while True:
+            backlog = [await self._unpublished.get()]
+            while not self._unpublished.empty():
+                backlog.append(self._unpublished.get_nowait())
+            changes = [change for committed in backlog for change in committed]
+            try:
+                for start in range(0, len(changes), MAX_MESSAGE):
+                    await self._publish(changes[start : start + MAX_MESSAGE])
+            finally:
+                for _ in backlog:
+                    self._unpublished.task_done()
+
+    async def _publish(self, changes: list[Committed]) -> None:
+        """A few tries; after that the message is given up. The answers are durable:
+        with Redis, the other processes' reconciler finds rows stored and not heard of
+        within two PODIUM_RECONCILE_INTERVALs and rebuilds those tallies, and the Redis
+        hub itself never raises for an unreachable Redis (it drops the message and
+        broadcasts a resync once Redis is back). The in-process hub cannot fail for
+        want of a connection; its listeners' errors stay theirs (live/hub.deliver)."""
+        delay = PUBLISH_BACKOFF
+        for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+            try:
+                await self._on_commit(changes)
+                return
+            except Exception:
+                if attempt == PUBLISH_ATTEMPTS:
+                    self.publish_failures += 1
+                    log.exception(
+                        "publishing %d committed answers failed; left to the reconciler",
+                        len(changes),
+                    )
+                    return
+                log.warning("publishing committed answers failed; trying again", exc_info=True)
+                await asyncio.sleep(delay)
+                delay *= 2
 
     async def _commit_retrying(
         self, batch: list[_Pending]

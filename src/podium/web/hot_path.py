@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from podium import i18n
-from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
+from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation, TooLarge
 from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
@@ -161,9 +161,12 @@ class HotPath:
             question_id, answer_id, raw = parse_answer(body)
             submitted = await submit_answer(self.runtime, event, token, question_id, raw, answer_id)
         except RuleViolation as exc:
-            return _json(
+            status, headers, reply = _json(
                 exc.status, {"error": exc.code, "message": message(exc.code, exc.params)}, lang
             )
+            if isinstance(exc, Overloaded):  # refused at once: the script sends it again then
+                headers.append((b"retry-after", str(exc.retry_after).encode()))
+            return status, headers, reply
         else:
             received = {
                 "status": "received",

@@ -126,6 +126,15 @@ MESSAGES: dict[str, str] = {
     "unknown_download": N_("There is no such download."),
 }
 
+# Overload and oversized requests (store/writer.py, web/body_limit.py)
+MESSAGES |= {
+    "busy": N_(
+        "Many answers are arriving at once: yours was not stored yet. Please send it again"
+        " in a few seconds."
+    ),
+    "request_too_large": N_("The request is too large: at most %(max)s kB can be sent here."),
+}
+
 
 def message(code: str, params: dict[str, Any] | None = None) -> str:
     template = MESSAGES.get(code)

@@ -31,6 +31,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "The live state forbids it (voting closed, answered, answer id reused)",
         422: "The request could not be read: malformed body or wrong types (`bad_request`); "
         "for answers also the rule of the question that the answer breaks",
+        503: "Too many answers waiting (`busy`): nothing stored; send the same answer id "
+        "again after the `Retry-After` seconds",
     }
     return {s: {"model": ErrorOut, "description": texts[s]} for s in statuses}
 

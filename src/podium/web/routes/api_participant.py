@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from podium.domain.codes import normalise_join_code
-from podium.domain.errors import NotFound, RuleViolation
+from podium.domain.errors import NotFound, Overloaded, RuleViolation
 from podium.i18n import gettext as _
 from podium.services import participation
 from podium.services.live_cache import LiveEvent
@@ -57,7 +57,7 @@ async def join_event(request: Request, response: Response, code: str) -> JoinOut
     )
 
 
-@router.post("/join/{code}/answers", response_model=AnswerOut, responses=errors(404, 409, 422))
+@router.post("/join/{code}/answers", response_model=AnswerOut, responses=errors(404, 409, 422, 503))
 async def submit_answer(
     request: Request, response: Response, code: str, body: AnswerIn
 ) -> AnswerOut | Response:
@@ -74,6 +74,8 @@ async def submit_answer(
         refused = error_response(request, exc.status, exc.code, message(exc.code, exc.params))
         for value in response.headers.getlist("set-cookie"):
             refused.headers.append("set-cookie", value)
+        if isinstance(exc, Overloaded):
+            refused.headers["Retry-After"] = str(exc.retry_after)
         return refused
     return AnswerOut(
         status="received",

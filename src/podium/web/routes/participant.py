@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import normalise_join_code
 from podium.domain.contributions import ORDERS
-from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
+from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation
 from podium.domain.questions import Kind
 from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE
@@ -184,6 +184,8 @@ async def answer(request: Request) -> Response:
             response = await _page(
                 request, event, error=message(exc.code, exc.params), status=exc.status
             )
+        if isinstance(exc, Overloaded):
+            response.headers["Retry-After"] = str(exc.retry_after)
     else:
         if wants_json(request):
             response = JSONResponse(

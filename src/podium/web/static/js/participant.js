@@ -99,17 +99,33 @@ function showError(form, text) {
   status.textContent = "";
 }
 
+// An answer id from crypto.getRandomValues: crypto.randomUUID() exists only in secure
+// contexts (https, localhost), and podium also runs over plain http on an intranet.
+function answerId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Seconds from a Retry-After header (podium sends whole seconds), kept within reason.
+function retryAfter(response) {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 10) : 1;
+}
+
 async function submit(form, submitter) {
   const value = answerOf(form, submitter);
   const body = {
     question_id: Number(form.dataset.question),
-    answer_id: crypto.randomUUID(),
+    answer_id: answerId(),
     value,
   };
   status.textContent = "";
   form.querySelector(".error")?.remove();
-  // A network hiccup or a server restarting behind a proxy (502-504): the same
-  // answer id again, for about 15 s, so a retry never counts twice.
+  // A network hiccup, a server restarting behind a proxy (502-504) or a busy server
+  // (503 with Retry-After): the same answer id again, a bounded number of times, so
+  // a retry never counts twice.
   let response;
   for (let attempt = 0; attempt < 8; attempt++) {
     try {
@@ -123,7 +139,17 @@ async function submit(form, submitter) {
     } catch {
       response = undefined;
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 4000)));
+    if (attempt === 7) break;
+    if (response?.status === 503 && response.headers.has("Retry-After")) {
+      // The server refused it at once, stored nothing, and said when to come back:
+      // tell the participant that the answer is on its way, then send it again.
+      const data = await response.clone().json().catch(() => ({}));
+      status.classList.add("info");
+      status.textContent = form.dataset.busy || data.message || "";
+      await sleep(retryAfter(response) * 1000 * (1 + Math.random() / 2));
+    } else {
+      await sleep(Math.min(500 * 2 ** attempt, 4000));
+    }
   }
   if (!response) {
     showError(form, form.dataset.offline || "Offline");
