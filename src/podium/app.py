@@ -90,7 +90,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         https_only=settings.secure_cookies,
         max_age=60 * 60 * 12,
     )
-    app.add_middleware(SecurityMiddleware, default_language=settings.default_language)
+    app.add_middleware(
+        SecurityMiddleware,
+        default_language=settings.default_language,
+        refuse=errors.error_response,
+    )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.core import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -45,23 +47,62 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     return text % params
 
 
+# One language range of an Accept-Language header (RFC 9110, 12.5.4): a tag or "*",
+# then parameters, of which only q counts; spaces are allowed around ";" and "=".
+_RANGE = re.compile(r"^(\*|[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$")
+
+
+def accepted(header: str | None) -> tuple[list[str], set[str]]:
+    """The header's language tags, most wanted first, and the ones it refuses (q=0).
+
+    Babel picks a locale from a list of wishes but does not read the header itself
+    (werkzeug, which does, is not a dependency): this is only the parsing. Equal
+    weights keep the header's order (the sort is stable); a range with a malformed
+    tag or q value (not 0 to 1) is ignored, as RFC 9110 asks of what cannot be read.
+    """
+    weighted: list[tuple[float, str]] = []
+    refused: set[str] = set()
+    for part in (header or "").split(","):
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        if not _RANGE.match(tag):
+            continue
+        weight: float | None = 1.0
+        for param in params:
+            name, _eq, value = (piece.strip() for piece in param.partition("="))
+            if name.lower() == "q":
+                weight = _weight(value)
+        if weight is None:
+            continue
+        if weight == 0:
+            refused.add(tag.lower())
+        else:
+            weighted.append((weight, tag))
+    weighted.sort(key=lambda item: -item[0])
+    return [tag for _weight, tag in weighted], refused
+
+
+def _weight(value: str) -> float | None:
+    try:
+        weight = float(value)
+    except ValueError:
+        return None
+    return weight if 0 <= weight <= 1 else None
+
+
 def negotiate(accept_language: str | None, cookie: str | None, default: str) -> str:
-    """The user's choice (cookie) wins, then the browser's list, then the default."""
+    """The request's language, decided here for every path (pages, API, hot path,
+    streams): the user's choice (cookie) wins, then the browser's list, then the
+    default, unless the browser refuses it (q=0) and accepts another one."""
     if cookie in LANGUAGES:
         return cookie
-    if accept_language:
-        weighted: list[tuple[float, str]] = []
-        for part in accept_language.split(","):
-            tag, _, q = part.strip().partition(";q=")
-            try:
-                weight = float(q) if q else 1.0
-            except ValueError:
-                continue
-            weighted.append((weight, tag.split("-")[0].strip().lower()))
-        for _weight, lang in sorted(weighted, key=lambda x: -x[0]):
-            if lang in LANGUAGES:
-                return lang
-    return default if default in LANGUAGES else LANGUAGES[0]
+    wanted, refused = accepted(accept_language)
+    chosen = negotiate_locale(wanted, LANGUAGES, sep="-")
+    if chosen is not None:
+        return chosen.split("-")[0].lower()
+    default = default if default in LANGUAGES else LANGUAGES[0]
+    if default in refused:
+        return next((lang for lang in LANGUAGES if lang not in refused), default)
+    return default
 
 
 def locale() -> Locale:

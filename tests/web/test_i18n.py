@@ -71,3 +71,18 @@ def test_language_follows_the_browser_and_the_choice() -> None:
     assert i18n.negotiate("fr-FR", None, "de") == "de"
     assert i18n.negotiate("en", "de", "de") == "de"  # the user's own choice wins
     assert i18n.negotiate("xx;q=abc", None, "de") == "de"
+
+
+def test_weights_are_read_as_browsers_send_them() -> None:
+    assert i18n.negotiate("de; q=0.9, en;q=0.8", None, "en") == "de"  # spaces are allowed
+    assert i18n.negotiate("en ; q = 0.9 , de ; q=0.3", None, "de") == "en"
+    assert i18n.negotiate("de;q=0.5, en;q=0.9", None, "de") == "en"  # weight, not order
+    assert i18n.negotiate("EN-us", None, "de") == "en"
+    assert i18n.negotiate("en;q=2, de;q=0.1", None, "en") == "de"  # q over 1 is unreadable
+
+
+def test_a_refused_language_is_never_chosen() -> None:
+    assert i18n.negotiate("de;q=0, en", None, "de") == "en"
+    assert i18n.negotiate("de;q=0", None, "de") == "en"  # not the default either
+    assert i18n.negotiate("de;q=0.000, fr", None, "de") == "en"
+    assert i18n.negotiate("de;q=0", "de", "de") == "de"  # the user's own choice still wins

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import suppress
 from typing import Any
 
 from starlette.requests import cookie_parser
@@ -114,6 +115,12 @@ class HotPath:
             elif path == "/healthz/noop" and method == "POST":
                 await _send(Response(status_code=204), "de", scope, receive, send)
                 return
+            # An exception that comes out was answered (if nothing was sent yet) and
+            # logged with its traceback by web/errors.server_error; raised on to the
+            # server, it would be logged a second time.
+            with suppress(Exception):
+                await self.app(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
     async def _answer_guarded(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
@@ -123,13 +130,7 @@ class HotPath:
             reply = await self._answer(code, scope, receive)
         except Exception:
             log.exception("answer failed")
-            lang = self.runtime.settings.default_language
-            context = i18n.current_lang.set(lang)
-            try:
-                error = {"error": "server_error", "message": message("server_error")}
-            finally:
-                i18n.current_lang.reset(context)
-            reply = _json(500, error, lang)
+            reply = self._server_error(scope)
         if reply is None:
             return False
         if reply is not GONE:
@@ -179,13 +180,30 @@ class HotPath:
         finally:
             i18n.current_lang.reset(context)
 
+    def _server_error(self, scope: Scope) -> Reply:
+        """The contract's 500 (web/errors.py), in the caller's language: this path's
+        callers are scripts (JSON answers, EventSource), so it is JSON."""
+        lang = _Request(scope).language(self.runtime.settings.default_language)
+        context = i18n.current_lang.set(lang)
+        try:
+            return _json(500, {"error": "server_error", "message": message("server_error")}, lang)
+        finally:
+            i18n.current_lang.reset(context)
+
     async def _stream(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
-        event = await self.runtime.live.by_code(code)
-        if event is None:
-            return False
-        lang = _Request(scope).language(event.language)
-        await self.runtime.board.get(event.id)  # its first frame holds the contributions
-        subscriber = self.fanout.subscribe(event.id, DEVICE, lang)
+        try:
+            event = await self.runtime.live.by_code(code)
+            if event is None:
+                return False
+            lang = _Request(scope).language(event.language)
+            await self.runtime.board.get(event.id)  # its first frame holds the contributions
+            subscriber = self.fanout.subscribe(event.id, DEVICE, lang)
+        except Exception:  # nothing sent yet: the caller still gets the contract's 500
+            log.exception("stream failed")
+            status, headers, body = self._server_error(scope)
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return True
         headers = [*SECURITY_HEADERS, (b"content-language", lang.encode())]
         await EventStream(self.fanout, subscriber, headers)(scope, receive, send)
         return True

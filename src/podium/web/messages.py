@@ -1,6 +1,8 @@
-"""Every rule violation's message, in the user's language.
+"""Every error's message, in the user's language.
 
-The domain and services raise codes; this is the one place that words them.
+The domain, the services and the web layer raise codes; this is the one place that
+words them. tests/web/test_error_codes.py finds every code raised in the source and
+fails for one without its English and German message here.
 """
 
 from __future__ import annotations
@@ -66,8 +68,10 @@ MESSAGES: dict[str, str] = {
     "cross_origin": N_("Requests from other websites are not accepted."),
     "csrf": N_("The form has expired. Please reload the page and try again."),
     "forbidden": N_("You are not allowed to do this."),
+    "login_required": N_("Please sign in first."),
     "not_found": N_("This page does not exist."),
     "bad_request": N_("The request could not be read."),
+    "method_not_allowed": N_("This address cannot be used this way."),
     "bad_yaml": N_("The file could not be read: %(detail)s"),
     # Raised by the catalog and account services.
     "description_too_long": N_("The description may have at most %(max)s characters."),

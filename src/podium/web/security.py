@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.domain.codes import new_token
@@ -23,15 +24,20 @@ CSP = (
 )
 PARTICIPANT_COOKIE = "podium_p"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# web/errors.error_response: (request, status, code, message) -> the error in the
+# caller's form. Passed in, because web/errors renders pages through web/deps, which
+# imports this module.
+Refuse = Callable[[Request, int, str, str], Response]
 
 
 class SecurityMiddleware:
     """Pure ASGI (streams pass untouched): headers, language, and a same-origin
     check on every state-changing request, the first line against CSRF."""
 
-    def __init__(self, app: ASGIApp, default_language: str) -> None:
+    def __init__(self, app: ASGIApp, default_language: str, refuse: Refuse) -> None:
         self.app = app
         self.default_language = default_language
+        self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,9 +51,6 @@ class SecurityMiddleware:
         token = current_lang.set(lang)
         scope.setdefault("state", {})["lang"] = lang
         try:
-            if scope["method"] in UNSAFE and not _same_origin(headers):
-                await _refuse_cross_origin(scope, receive, send)
-                return
 
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
@@ -59,19 +62,13 @@ class SecurityMiddleware:
                     out.setdefault("content-language", lang)
                 await send(message)
 
+            if scope["method"] in UNSAFE and not _same_origin(headers):
+                refusal = self.refuse(Request(scope), 403, "cross_origin", message("cross_origin"))
+                await refusal(scope, receive, send_with_headers)
+                return
             await self.app(scope, receive, send_with_headers)
         finally:
             current_lang.reset(token)
-
-
-async def _refuse_cross_origin(scope: Scope, receive: Receive, send: Send) -> None:
-    text = message("cross_origin")
-    response: Response
-    if scope["path"].startswith("/api/"):
-        response = JSONResponse({"error": "cross_origin", "message": text}, status_code=403)
-    else:
-        response = PlainTextResponse(text, status_code=403)
-    await response(scope, receive, send)
 
 
 def _same_origin(headers: Headers) -> bool:
