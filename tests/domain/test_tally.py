@@ -106,3 +106,54 @@ def test_texts_newest_first() -> None:
     result = tally.result()
     assert isinstance(result, TextResult)
     assert result.texts == ("zweite", "erste")
+
+
+def words_of(tally: Tally) -> dict[str, int]:
+    result = tally.result()
+    assert isinstance(result, WordsResult)
+    return {w.word: w.count for w in result.words}
+
+
+def test_a_merge_counts_a_person_once_per_word_and_undo_splits_exactly() -> None:
+    from podium.domain.word_edits import EditAction, WordEdit
+    from podium.domain.words import fold_word
+
+    answers = [
+        ["Homeoffice", "Telearbeit"],  # A names both
+        ["Homeoffice"],
+        ["homeoffice", "Digitalisierung"],
+        ["Telearbeit"],
+        ["Home-Office", "Telearbeit", "E-Akte"],
+    ]
+    tally = Tally(QuestionSpec(Kind.WORDS, max_words=3))
+    for answer in answers:
+        tally.add(answer)
+    before = words_of(tally)
+    home, tele = fold_word("Homeoffice"), fold_word("Telearbeit")
+    tally.edits = (WordEdit(1, EditAction.MERGE, tele, home),)
+    expected = sum(1 for a in answers if {fold_word(w) for w in a} & {home, tele})
+    merged = words_of(tally)
+    assert merged["Homeoffice"] == expected == 5  # not 7: the sum of both words
+    assert "Telearbeit" not in merged
+    assert merged["Homeoffice"] <= tally.respondents
+    tally.edits = ()
+    assert words_of(tally) == before
+
+
+def test_a_merge_chain_and_a_hidden_word_count_once_too() -> None:
+    from podium.domain.word_edits import EditAction, WordEdit
+    from podium.domain.words import fold_word
+
+    tally = Tally(QuestionSpec(Kind.WORDS, max_words=3))
+    tally.add(["Homeoffice", "Telearbeit", "Mobilarbeit"])
+    tally.add(["Mobilarbeit", "Quatsch"])
+    home, tele, mobil = (fold_word(w) for w in ("Homeoffice", "Telearbeit", "Mobilarbeit"))
+    tally.edits = (
+        WordEdit(1, EditAction.MERGE, mobil, tele),
+        WordEdit(2, EditAction.MERGE, tele, home),
+        WordEdit(3, EditAction.HIDE, fold_word("Quatsch")),
+    )
+    assert words_of(tally) == {"Homeoffice": 2}
+    tally.remove(["Mobilarbeit", "Quatsch"])
+    tally.remove(["Homeoffice", "Telearbeit", "Mobilarbeit"])
+    assert words_of(tally) == {}

@@ -57,7 +57,8 @@ async def test_merge_hide_and_undo_apply_to_the_live_cloud(runtime: Runtime) -> 
         runtime, event_id, question_id, key_of("Telearbeit"), key_of("Homeoffice"), user_id
     )
     merged = await words(runtime, event_id, question_id)
-    assert merged["Homeoffice"] == 4 and "Telearbeit" not in merged
+    # the first answer named both words: its author counts once, as for spelling variants
+    assert merged["Homeoffice"] == 3 and "Telearbeit" not in merged
     await word_edits.hide(runtime, event_id, question_id, key_of("Blödsinn"), user_id)
     assert "Blödsinn" not in await words(runtime, event_id, question_id)
     trail = await word_edits.history(runtime, question_id)

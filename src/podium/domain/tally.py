@@ -98,6 +98,9 @@ class Tally:
         self.respondents = 0
         self._counts: Counter[Any] = Counter()
         self._spellings: dict[str, Counter[str]] = {}
+        # Answers that named several words, by their keys: what a merge must not count
+        # twice (one person's "Homeoffice" and "Telearbeit" merged are one word).
+        self._together: Counter[frozenset[str]] = Counter()
         self._texts: list[str] = []
         # A moderator's merges and hides (word clouds only), applied to every result.
         self.edits: tuple[WordEdit, ...] = ()
@@ -123,20 +126,46 @@ class Tally:
         elif kind is Kind.SCALE:
             self._counts[value] += sign
         elif kind is Kind.WORDS:
-            for word in value:
-                key = fold_word(word, self.spec.language)
-                self._counts[key] += sign
-                spellings = self._spellings.setdefault(key, Counter())
-                spellings[word] += sign
-                if spellings[word] <= 0:
-                    del spellings[word]
-                if self._counts[key] <= 0:
-                    del self._counts[key]
-                    del self._spellings[key]
+            self._apply_words(value, sign)
         elif sign > 0:
             self._texts.append(value)
         else:
             self._texts.remove(value)
+
+    def _apply_words(self, words: Any, sign: int) -> None:
+        """A word counts the respondents who named it: once per answer, however many of
+        its spellings the answer holds (validation already keeps one per key; an
+        answer stored under older word rules may hold two)."""
+        language = self.spec.language
+        counts, all_spellings = self._counts, self._spellings
+        keys: set[str] = set()
+        # dict.get rather than Counter's missing-key default: this runs for every
+        # answer the live cache takes, thousands a second.
+        for word in words:
+            key = fold_word(word, language)
+            keys.add(key)
+            spellings = all_spellings.get(key)
+            if spellings is None:
+                spellings = all_spellings[key] = Counter()
+            left = spellings.get(word, 0) + sign
+            if left > 0:
+                spellings[word] = left
+            else:
+                spellings.pop(word, None)
+        for key in keys:
+            left = counts.get(key, 0) + sign
+            if left > 0:
+                counts[key] = left
+            else:
+                counts.pop(key, None)
+                all_spellings.pop(key, None)
+        if len(keys) > 1:
+            named = frozenset(keys)
+            left = self._together.get(named, 0) + sign
+            if left > 0:
+                self._together[named] = left
+            else:
+                self._together.pop(named, None)
 
     def result(self) -> Result:
         kind = self.spec.kind
@@ -179,7 +208,9 @@ class Tally:
         return ScaleResult(spec.kind, n, mean, steps, spec.min_label, spec.max_label)
 
     def _words_result(self) -> WordsResult:
-        counts, spellings, display = apply_edits(self._counts, self._spellings, self.edits)
+        counts, spellings, display = apply_edits(
+            self._counts, self._spellings, self.edits, self._together
+        )
         words = [
             WordCount(
                 display[key],

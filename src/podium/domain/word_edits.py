@@ -8,7 +8,7 @@ the split). Words are named by their keys (word_forms.word_key).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,13 +68,19 @@ def check_hide(key: str, edits: Iterable[WordEdit]) -> None:
 
 
 def apply_edits(
-    counts: Counter[str], spellings: dict[str, Counter[str]], edits: Iterable[WordEdit]
+    counts: Counter[str],
+    spellings: dict[str, Counter[str]],
+    edits: Iterable[WordEdit],
+    together: Mapping[frozenset[str], int] | None = None,
 ) -> tuple[Counter[str], dict[str, Counter[str]], dict[str, str]]:
     """The counts and spellings with the edits applied, and the word each key shows.
 
-    Merged words add up under the word they were merged into, which keeps its own
-    most used spelling ("Telearbeit" merged into "Homeoffice" shows "Homeoffice");
-    hidden words (and what was merged into them) are gone."""
+    `counts` holds respondents per key; `together` the answers that named several keys
+    (their keys, and how many answers named just those). Merged words add up under the
+    word they were merged into, which keeps its own most used spelling ("Telearbeit"
+    merged into "Homeoffice" shows "Homeoffice"), and an answer that named both counts
+    once, as spelling variants of one word do; hidden words (and what was merged into
+    them) are gone."""
     edits = list(edits)
     targets = merge_targets(edits)
     hidden = hidden_keys(edits)
@@ -86,8 +92,38 @@ def apply_edits(
             continue
         merged_counts[target] += count
         merged_spellings.setdefault(target, Counter()).update(spellings.get(key, Counter()))
+    if targets and together:
+        _count_answers_once(merged_counts, together, targets, hidden)
     display = {
         key: (spellings.get(key) or merged_spellings[key]).most_common(1)[0][0]
         for key in merged_counts
     }
     return merged_counts, merged_spellings, display
+
+
+def _count_answers_once(
+    merged_counts: Counter[str],
+    together: Mapping[frozenset[str], int],
+    targets: dict[str, str],
+    hidden: set[str],
+) -> None:
+    """Take back what the sum of merged keys counted more than once: an answer that
+    named k keys now counted as one word was added k times, and counts once.
+
+    Only answers naming a merged key can be counted twice (two keys that are not
+    merged are two words), so the others are passed over at the cost of one set test;
+    the counts themselves stay per key, which keeps adding an answer cheap and an
+    undone merge exact."""
+    merged = frozenset(targets)  # a set: isdisjoint then walks the answer's few keys
+    for keys, answers in together.items():
+        if keys.isdisjoint(merged):
+            continue
+        counted: set[str] = set()
+        for key in keys:
+            target = targets.get(key, key)
+            if key in hidden or target in hidden:
+                continue
+            if target in counted:
+                merged_counts[target] -= answers
+            else:
+                counted.add(target)
