@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick, settings.heartbeat)
     rt.live.watch(fanout.notify)
     rt.board.watch(fanout.notify)
+    rt.live.watch(frames.follow_settings(fanout.notify))
+    rt.live.watch(presenter.follow_presenter_links(rt, fanout))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -67,6 +67,8 @@ class EventStream(Response):
             while True:
                 await subscriber.wake.wait()
                 if subscriber.closed:
+                    if not listener.done():  # closed by the server (a renewed link): end it
+                        await send({"type": "http.response.body", "body": b""})
                     break
                 chunk = subscriber.take()
                 if chunk:
