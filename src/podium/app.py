@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     rt.live.watch(fanout.notify)
     rt.board.watch(fanout.notify)
     rt.add_view(fanout.forget, lambda event_id: fanout.count(event_id) > 0)
+    rt.live.watch(frames.follow_settings(fanout.notify))
+    rt.live.watch(presenter.follow_presenter_links(rt, fanout))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -61,7 +61,7 @@ class FrameSource(Protocol):
 
 
 class Subscriber:
-    __slots__ = ("audience", "beat", "closed", "event_id", "lang", "pending", "wake")
+    __slots__ = ("audience", "beat", "closed", "event_id", "lang", "pending", "token", "wake")
 
     def __init__(self, event_id: int, audience: str, lang: str) -> None:
         self.event_id = event_id
@@ -71,6 +71,7 @@ class Subscriber:
         self.wake = asyncio.Event()
         self.closed = False
         self.beat = 0  # its heartbeat bucket
+        self.token: str | None = None  # the secret link a screen was opened with
 
     def offer(self, kind: str, data: bytes) -> None:
         self.pending[kind] = data  # replaces an unsent older frame of the same kind
@@ -168,6 +169,15 @@ class Fanout:
         if audience is None:
             return sum(len(subs) for subs in by_audience.values())
         return len(by_audience.get(audience, ()))
+
+    def close_screens(self, event_id: int, token: str) -> int:
+        """End the screens' streams of the event opened with another link than `token`
+        (the link was renewed): at once, not at their next frame. Returns how many."""
+        by_audience = self._subs.get(event_id)
+        stale = [s for s in by_audience[SCREEN] if s.token != token] if by_audience else []
+        for subscriber in stale:
+            subscriber.close()
+        return len(stale)
 
     def connections(self) -> dict[str, int]:
         """Open streams per audience, over all events."""

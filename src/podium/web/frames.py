@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 
 from jinja2 import Environment
 
@@ -19,6 +20,8 @@ from podium.services.live_cache import LiveEvent, LiveQuestion
 from podium.services.runtime import Runtime
 from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, QueueLists
 
+Notify = Callable[[str, int, int | None], None]  # the fan-out's notify
+
 
 class Frames:
     def __init__(self, rt: Runtime, env: Environment) -> None:
@@ -26,6 +29,26 @@ class Frames:
         self._env = env
         self._lists = DeviceLists(env)
         self._queues = QueueLists(env)
+        self._shown_settings: dict[int, tuple[object, ...]] = {}
+
+    def follow_settings(self, notify: Notify) -> Notify:
+        """A live-cache watcher: when an event's state was reloaded and the settings its
+        contributions frames last showed changed (open or closed, moderation, what the screen
+        shows), those frames are made again. The board alone would not: its items did
+        not change. Every process reloads on the hub's message, so every process follows."""
+
+        def watcher(what: str, event_id: int, question_id: int | None) -> None:
+            if what != "state":
+                return
+            event = self._rt.live.loaded(event_id)
+            if event is None:
+                self._shown_settings.pop(event_id, None)
+                return
+            shown = self._shown_settings.get(event_id)
+            if shown is not None and shown != contribution_settings(event):
+                notify("contributions", event_id, None)
+
+        return watcher
 
     def render(self, kind: str, event_id: int, audience: str, lang: str) -> str | None:
         event = self._rt.live.loaded(event_id)
@@ -39,6 +62,7 @@ class Frames:
                 items = self._rt.board.loaded(event_id)
                 if items is None:
                     return None
+                self._shown_settings[event_id] = contribution_settings(event)
                 if kind == "votes":
                     return votes_frame(items, audience)
                 full = kind == FULL_LIST
@@ -97,6 +121,12 @@ class Frames:
         if question is None or not results_visible(question, audience):
             return None
         return render_results(self._env, event, question, big=audience == SCREEN)
+
+
+def contribution_settings(event: LiveEvent) -> tuple[object, ...]:
+    """What the contributions frames show of the event's settings (device: open; screen:
+    the mode; moderators: all three in the queue's head)."""
+    return (event.contributions_open, event.moderation, event.screen_mode)
 
 
 def votes_frame(items: list[Item], audience: str) -> str | None:

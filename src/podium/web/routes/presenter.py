@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from podium.domain.errors import NotFound
-from podium.live.fanout import SCREEN
+from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import EventStream
-from podium.services.live_cache import LiveEvent
+from podium.services.live_cache import LiveEvent, Watcher
+from podium.services.runtime import Runtime
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.frames import contributions_frame, render_results, results_visible
 
@@ -84,4 +85,23 @@ async def screen_stream(request: Request, token: str) -> Response:
     await runtime(request).board.get(event.id)  # its first frame holds the contributions
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, SCREEN, lang)
+    subscriber.token = token
+    # The link may have been renewed while the board loaded: then it is refused.
+    current = runtime(request).live.loaded(event.id)
+    if current is None or current.presenter_token != token:
+        fanout.unsubscribe(subscriber)
+        raise NotFound("not_found")
     return EventStream(fanout, subscriber)
+
+
+def follow_presenter_links(rt: Runtime, fanout: Fanout) -> Watcher:
+    """A live-cache watcher: once an event's state is reloaded with a new presenter link
+    (in any process: each reloads on the hub's message), the screens opened with the
+    old one stop receiving the event."""
+
+    def watcher(what: str, event_id: int, question_id: int | None) -> None:
+        event = rt.live.loaded(event_id) if what == "state" else None
+        if event is not None:
+            fanout.close_screens(event_id, event.presenter_token)
+
+    return watcher

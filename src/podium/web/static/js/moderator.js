@@ -45,11 +45,26 @@ controls.addEventListener("submit", async (event) => {
   refreshControls();
 });
 
+let questionId = null;
+
+function noResults() {
+  const empty = document.createElement("p");
+  empty.className = "empty";
+  empty.textContent = results.dataset.empty || "";
+  results.replaceChildren(empty);
+}
+
 connect(live.dataset.stream, {
-  state() {
+  state(data) {
+    // Another question, or none (the welcome screen): its results frame follows, if any.
+    if (data.question_id !== questionId) {
+      questionId = data.question_id;
+      if (questionId === null) noResults();
+    }
     refreshControls();
   },
   results(data) {
+    if (data.question_id !== questionId) return;
     setHTML(results, data.html);
     // Answer counts in the question list: refreshed now and then, not on every vote.
     if (!countsDue) countsDue = setTimeout(() => { countsDue = null; refreshControls(); }, 2000);

@@ -1,0 +1,158 @@
+"""What a moderator or organiser changes reaches every open stream of a real server
+within a second: contribution settings and the screen's mode (phones, screen,
+consoles), and a renewed presenter link ends the screens opened with the old one."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from podium.services import accounts, catalog, moderation
+from podium.settings import Settings
+from tests.server import LiveServer, live_server
+from tests.web.conftest import PASSWORD, Demo, make_event
+
+Frame = tuple[str, dict[str, Any]]
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[tuple[LiveServer, Demo]]:
+    # heartbeats every half second: a reader thread notices the test is over
+    with live_server(settings.model_copy(update={"heartbeat": 0.5})) as srv:
+        demo = srv.run(make_event, srv.rt)
+        srv.run(accounts.create_user, srv.rt, "orga@example.org", PASSWORD)
+        yield srv, demo
+
+
+class Stream:
+    """Every frame of one SSE stream, read on a thread of its own; `ended` once the
+    server closed it."""
+
+    def __init__(self, client: httpx.Client, path: str) -> None:
+        self.frames: queue.Queue[Frame] = queue.Queue()
+        self.ended = threading.Event()
+        self.opened = threading.Event()
+        self._client = client
+        self._path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        event = None
+        try:
+            with self._client.stream("GET", self._path) as stream:
+                assert stream.status_code == 200
+                self.opened.set()
+                for line in stream.iter_lines():
+                    if self._stop.is_set():
+                        return
+                    if line.startswith("event: "):
+                        event = line[7:]
+                    elif line.startswith("data: ") and event:
+                        self.frames.put((event, json.loads(line[6:])))
+            self.ended.set()  # the server ended it
+        except (httpx.HTTPError, OSError, RuntimeError):
+            pass  # closed by the test
+
+    def wait_for(self, kind: str, predicate: Callable[[dict[str, Any]], bool], seconds: float):
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event, data = self.frames.get(timeout=left)
+            except queue.Empty:
+                break
+            if event == kind and predicate(data):
+                return data
+        raise AssertionError(f"no {kind} frame as expected within {seconds} s ({self._path})")
+
+    def drain(self) -> None:
+        while not self.frames.empty():
+            self.frames.get_nowait()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def logged_in(srv: LiveServer) -> httpx.Client:
+    client = httpx.Client(base_url=srv.url, timeout=10, headers={"Origin": srv.url})
+    csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+    client.post("/login", data={"csrf": csrf, "email": "orga@example.org", "password": PASSWORD})
+    return client
+
+
+def test_contribution_settings_reach_phone_screen_and_console_within_a_second(server) -> None:
+    srv, demo = server
+    event_id = demo.event.id
+    phone_client = httpx.Client(base_url=srv.url, timeout=10)
+    screen_client = httpx.Client(base_url=srv.url, timeout=10)
+    console_client = logged_in(srv)
+    phone = Stream(phone_client, f"/p/{demo.event.join_code}/stream")
+    screen = Stream(screen_client, f"/present/{demo.event.presenter_token}/stream")
+    console = Stream(console_client, f"/moderate/{event_id}/stream")
+    try:
+        phone.wait_for("contributions", lambda d: d["open"] is True, 5)
+        screen.wait_for("contributions", lambda d: d["mode"] == "poll", 5)
+        console.wait_for("contributions", lambda d: 'data-open="1"' in d["shell"], 5)
+        page = console_client.get(f"/moderate/{event_id}")
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+
+        sent = time.monotonic()
+        saved = console_client.post(
+            f"/moderate/{event_id}/contributions/settings",
+            data={"csrf": csrf, "open": "0", "screen_mode": "contributions"},
+            headers={"Accept": "application/json"},
+        )
+        assert saved.status_code == 200, saved.text
+        phone.wait_for("contributions", lambda d: d["open"] is False, 1.5)
+        screen.wait_for("contributions", lambda d: d["mode"] == "contributions", 1.0)
+        console.wait_for(
+            "contributions",
+            lambda d: (
+                'data-open="0"' in d["shell"] and 'data-screen_mode="contributions"' in d["shell"]
+            ),
+            1.0,
+        )
+        assert time.monotonic() - sent < 1.5  # a device's frames go out once a second
+
+        # and back, by the service (the same path as any process's hub message)
+        srv.run(moderation.configure, srv.rt, event_id, contributions_open=True)
+        phone.wait_for("contributions", lambda d: d["open"] is True, 1.5)
+        console.wait_for("contributions", lambda d: 'data-open="1"' in d["shell"], 1.0)
+    finally:
+        for stream in (phone, screen, console):
+            stream.close()
+        for client in (phone_client, screen_client, console_client):
+            client.close()
+
+
+def test_a_renewed_presenter_link_ends_the_old_screens_at_once(server) -> None:
+    srv, demo = server
+    old = demo.event.presenter_token
+    client = httpx.Client(base_url=srv.url, timeout=10)
+    screen = Stream(client, f"/present/{old}/stream")
+    try:
+        screen.wait_for("state", lambda d: True, 5)
+        renewed = time.monotonic()
+        new = srv.run(catalog.new_presenter_token, srv.rt, demo.event.id)
+        assert screen.ended.wait(1.0), "the old link's stream still runs"
+        assert time.monotonic() - renewed < 1.0
+        assert client.get(f"/present/{old}/stream").status_code == 404
+        assert client.get(f"/present/{old}").status_code == 404
+        fresh = Stream(client, f"/present/{new}/stream")
+        try:
+            fresh.wait_for("state", lambda d: True, 5)
+            assert not fresh.ended.is_set()
+        finally:
+            fresh.close()
+    finally:
+        screen.close()
+        client.close()
