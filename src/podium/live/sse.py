@@ -67,7 +67,7 @@ class EventStream(Response):
             while True:
                 await subscriber.wake.wait()
                 if subscriber.closed:
-                    if not listener.done():  # ended by the server (the event is gone, a renewed link)
+                    if not listener.done():  # ended by the server (event gone, link renewed)
                         await send({"type": "http.response.body", "body": b""})
                     break
                 chunk = subscriber.take()
