@@ -44,8 +44,12 @@ class OtherProcess:
 
     async def answer(self, event_id: int, question_id: int, pid: int, value: Any) -> None:
         write = AnswerWrite(str(uuid.uuid4()), question_id, pid, value, True)
+        published = len(self.held)
         result = await self.writer.submit(write, event_id)
         assert result.stored
+        # Acknowledged at commit, published after: wait until the change is held.
+        while len(self.held) == published:
+            await asyncio.sleep(0)
 
     async def deliver(self, index: int = 0) -> None:
         await self.rt.live.on_message(answers_message(self.held.pop(index)))
@@ -81,6 +85,8 @@ async def setup(
     options = ["A", "B", "C"] if kind == "single" else []
     question = await add_question(rt, event.id, QuestionInput(kind, "Was?", options, {}))
     pids = [await participant_id(rt, event.id, f"token-{i:040d}") for i in range(participants)]
+    # Finding a participant loads the event (its salt); the tests load it themselves.
+    rt.live.forget(event.id)
     return event.id, question.id, pids
 
 
