@@ -17,13 +17,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/podium demo $(ARGS)
 
-test: $(STAMP)
-	$(BIN)/ruff check src tests
+test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# mypy reads its settings (files, strict domain and services) from pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

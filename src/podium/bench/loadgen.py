@@ -13,8 +13,9 @@ import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -129,7 +130,9 @@ class AnswerSender:
         await asyncio.gather(*self._rejoining, return_exceptions=True)
 
 
-async def open_loop(rate: float, duration: float, send: Callable[[float], Awaitable[None]]) -> int:
+async def open_loop(
+    rate: float, duration: float, send: Callable[[float], Coroutine[Any, Any, None]]
+) -> int:
     """Start send(due) for every due time start + i / rate within `duration`; wait for all."""
     total = int(rate * duration)
     tasks: set[asyncio.Task[None]] = set()

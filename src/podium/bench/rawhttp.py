@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,6 +24,10 @@ MAX_HEAD = 64 * 1024
 class RawHeaders(list[tuple[str, str]]):
     """Response headers, names in lower case, in the order received."""
 
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
     def get(self, name: str, default: str | None = None) -> str | None:
         name = name.lower()
         return next((v for k, v in self if k == name), default)
@@ -86,7 +90,7 @@ class RawClient:
                     return await self._exchange(data)
                 except (ConnectionError, asyncio.IncompleteReadError) as exc:
                     self._close()
-                    if not reused or getattr(exc, "partial", b""):
+                    if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
                         raise
                     # The server closed the kept-alive connection while it was idle:
                     # nothing was read, so sending again is safe (and answers carry ids).
@@ -129,7 +133,7 @@ class RawClient:
 
     async def _chunked(self) -> bytes:
         assert self._reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:

@@ -168,8 +168,8 @@ class CloudLayout:
             if old is not None and old.wanted == size_step(count, top) and old.word == word:
                 placed[key] = replace(old, count=count)
         grid = _Occupancy(self.height)
-        for spot in placed.values():
-            grid.add(spot.box)
+        for kept in placed.values():
+            grid.add(kept.box)
         for key, word, count in items:
             if key in placed:
                 continue

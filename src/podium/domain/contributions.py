@@ -107,7 +107,8 @@ def apply(status: Status, action: Action) -> Status:
     flag, before = _FLAGS[action]
     if status.state != State.APPROVED or bool(getattr(status, flag)) != before:
         raise _not_possible(status, action)
-    changed = replace(status, **{flag: not before})
+    # state named: mypy then knows the ** can only fill the bool flags
+    changed = replace(status, state=status.state, **{flag: not before})
     if action is Action.ANSWERED:
         changed = replace(changed, highlighted=False)  # the panel has moved on from it
     return changed

@@ -26,6 +26,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Protocol
 
 from podium.live.periodic import Periodic
@@ -245,7 +246,7 @@ class Fanout:
                 self._device_due[kind] = set()
                 self._each(
                     due,
-                    lambda event_id, kind=kind: self._push(event_id, kind, (DEVICE,)),
+                    partial(self._push, kind=kind, audiences=(DEVICE,)),
                     self._device_due[kind],
                 )
         if now >= self._next_beat:

@@ -3,7 +3,9 @@ show or hide results on the screen and on participants' devices."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
 
 from podium.domain.errors import NotFound
 from podium.services.runtime import Runtime
@@ -23,8 +25,13 @@ async def set_current(rt: Runtime, event_id: int, question_id: int | None) -> No
     if question_id is not None:
         await _question_of(rt, event_id, question_id)
     async with rt.sessions.begin() as session:
-        done = await session.execute(
-            update(Event).where(Event.id == event_id).values(current_question_id=question_id)
+        # An UPDATE's result is a CursorResult (it has rowcount); the session's stubs
+        # only promise a Result.
+        done = cast(
+            CursorResult[Any],
+            await session.execute(
+                update(Event).where(Event.id == event_id).values(current_question_id=question_id)
+            ),
         )
         if done.rowcount == 0:
             raise NotFound("unknown_event")

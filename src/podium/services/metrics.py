@@ -144,9 +144,14 @@ def events_loaded(live: object) -> int:
 
 
 class RuntimeLike(Protocol):
-    writer: object
-    hub: object
-    live: object
+    # Read-only members: a settable `object` attribute would reject Runtime's
+    # narrower types (protocol attributes are invariant).
+    @property
+    def writer(self) -> object: ...
+    @property
+    def hub(self) -> object: ...
+    @property
+    def live(self) -> object: ...
 
 
 def render(rt: RuntimeLike, fanout: Subscriptions, started: float = PROCESS_STARTED) -> str:

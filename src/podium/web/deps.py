@@ -20,11 +20,11 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 def templates(request: Request) -> Jinja2Templates:
-    return request.app.state.templates  # type: ignore[no-any-return]
+    return request.app.state.templates
 
 
 class LazyCsrfToken:
@@ -52,7 +52,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 async def current_user(request: Request) -> User | None:
     """The signed-in account, or None; remembered on request.state for templates."""
     if hasattr(request.state, "user"):
-        return request.state.user  # type: ignore[no-any-return]
+        return request.state.user
     user = None
     user_id = request.session.get("user_id")
     if isinstance(user_id, int):

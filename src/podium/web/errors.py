@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,7 +56,7 @@ def error_response(
     status: int,
     code: str,
     text: str,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     if wants_json(request):
         return JSONResponse({"error": code, "message": text}, status_code=status, headers=headers)

@@ -106,7 +106,7 @@ def event_out(event: Event, base_url: str) -> EventOut:
 def result_out(result: Result) -> ChoiceResultOut | ScaleResultOut | WordsResultOut | TextResultOut:
     if isinstance(result, ChoiceResult):
         return ChoiceResultOut(
-            kind=result.kind.value,  # type: ignore[arg-type]
+            kind=result.kind.value,
             respondents=result.respondents,
             answers=result.answers,
             percent_base=result.percent_base,

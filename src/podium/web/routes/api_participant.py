@@ -79,7 +79,7 @@ async def submit_answer(
         return refused
     return AnswerOut(
         status="received",
-        outcome=submitted.result.outcome.value,  # type: ignore[arg-type]
+        outcome=submitted.result.outcome.value,
         question_id=submitted.question_id,
         value=submitted.value,
         message=_("Answer received. Thank you!"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -30,7 +32,7 @@ async def _event(request: Request, event_id: RowId) -> LiveEvent:
     return event
 
 
-async def _contributions_context(request: Request, event: LiveEvent) -> dict[str, object]:
+async def _contributions_context(request: Request, event: LiveEvent) -> dict[str, Any]:
     """The queue, this session's CSRF token and the event's contribution settings.
 
     The board is loaded (the console's stream renders from it); the page itself
@@ -50,7 +52,7 @@ async def _contributions_context(request: Request, event: LiveEvent) -> dict[str
     }
 
 
-def _context(request: Request, event: LiveEvent) -> dict[str, object]:
+def _context(request: Request, event: LiveEvent) -> dict[str, Any]:
     question = event.current
     env = request.app.state.templates.env
     return {

@@ -142,6 +142,7 @@ async def _read_answer(request: Request, event: LiveEvent) -> tuple[int, str, An
     question_id, answer_id = form.get("question_id"), form.get("answer_id")
     question = event.questions.get(_int(question_id)) if question_id else None
     kind = question.spec.kind if question else None
+    raw: object  # a list, one value or none: what the question's kind reads
     if kind in (Kind.SINGLE, Kind.MULTIPLE):
         raw = form.getlist("choice")
     elif kind is Kind.SCALE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import segno
@@ -27,7 +28,7 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff")
 
 
-def join_context(request: Request, event: LiveEvent) -> dict[str, str]:
+def join_context(request: Request, event: LiveEvent) -> dict[str, Any]:
     url = join_url(request, event)
     split = urlsplit(url)
     return {
