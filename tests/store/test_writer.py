@@ -327,3 +327,31 @@ async def test_stored_rows_read_back_through_the_orm_as_written(runtime: Runtime
         assert before - timedelta(seconds=1) <= created <= datetime.now(UTC)
     again = await runtime.writer.submit(write(question_id, pids[0], 5), event_id)
     assert again.outcome is Outcome.CHANGED  # the stored 4 was read back as a number
+
+
+async def test_an_event_forgotten_while_its_batch_commits_keeps_no_participant(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event is deleted (and forgotten) while a batch that met a newcomer of it is
+    still committing: the writer's cache does not take that participant back."""
+    event_id, question_id, _ = await setup(runtime, 0)
+    writer = runtime.writer
+    assert writer._transactions is not None
+    run = writer._transactions.run
+
+    async def forgotten_meanwhile(work: Any) -> Any:
+        writer.forget_event(event_id)
+        return await run(work)
+
+    monkeypatch.setattr(writer._transactions, "run", forgotten_meanwhile)
+    digest = token_hash(event_id, "y" * 40)
+    result = await writer.submit(
+        AnswerWrite(str(uuid.uuid4()), question_id, None, 3, True, digest), event_id
+    )
+    assert result.outcome is Outcome.CREATED
+    assert writer.known_participant(event_id, digest) is None
+    monkeypatch.undo()
+    # once nothing is in flight, forgetting is immediate and later batches are cached again
+    other = token_hash(event_id, "z" * 40)
+    await writer.submit(AnswerWrite(str(uuid.uuid4()), question_id, None, 4, True, other), event_id)
+    assert writer.known_participant(event_id, other) is not None

@@ -73,6 +73,9 @@ class AnswerWriter:
         self._transactions: Transactions | None = None
         # (event id, token hash) -> participant id: a participant's later answers need no lookup
         self._participants: dict[tuple[int, str], int] = {}
+        # Events forgotten while a batch was in flight: its participants must not come back.
+        self._forgotten: set[int] = set()
+        self._in_flight = False
         self._on_commit = on_commit
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(max_queue)
@@ -262,13 +265,25 @@ class AnswerWriter:
         items = [Item(p.write, p.event_id) for p in batch]
         known = self._participants
         assert self._transactions is not None, "the writer is started before it takes answers"
-        done = await self._transactions.run(lambda conn: write_batch(conn, items, known))
-        # Only ids of committed rows are kept: a rolled-back insert leaves no id behind.
-        known.update(done.participants)
+        self._in_flight = True
+        try:
+            done = await self._transactions.run(lambda conn: write_batch(conn, items, known))
+        finally:
+            self._in_flight = False
+            forgotten, self._forgotten = self._forgotten, set()
+        # Only ids of committed rows are kept: a rolled-back insert leaves no id behind,
+        # and an event deleted while the batch ran leaves no participant behind either.
+        known.update(
+            (key, participant_id)
+            for key, participant_id in done.participants.items()
+            if key[0] not in forgotten
+        )
         return done.results, done.committed
 
     def forget_event(self, event_id: int) -> None:
         """Drop the event's participants (it was deleted, or is idle: looked up again)."""
+        if self._in_flight:
+            self._forgotten.add(event_id)
         for key in [key for key in self._participants if key[0] == event_id]:
             del self._participants[key]
 
