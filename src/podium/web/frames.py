@@ -11,6 +11,7 @@ from jinja2 import Environment
 
 from podium import i18n
 from podium.domain.cloud_layout import CloudLayout, Placed
+from podium.domain.contributions import ranks
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
@@ -130,11 +131,12 @@ def contribution_settings(event: LiveEvent) -> tuple[object, ...]:
 
 
 def votes_frame(items: list[Item], audience: str) -> str | None:
-    """Upvote counts alone: for devices those of the list they are shown, for
-    moderators every item's with the words a screen reader says."""
+    """Upvote counts alone: for devices those of the list they are shown with the
+    order they make, for moderators every item's with the words a screen reader says."""
     if audience == DEVICE:
-        counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
-        return json.dumps({"votes": counts}, separators=(",", ":"))
+        shown = public(items)[:DEVICE_LIST_MAX]
+        counts = {str(i.id): i.votes for i in shown}
+        return json.dumps({"votes": counts, "ranks": ranks(shown)}, separators=(",", ":"))
     if audience == MODERATOR:
         labels = {
             str(i.id): [i.votes, i18n.ngettext("%(num)s upvote", "%(num)s upvotes", i.votes)]

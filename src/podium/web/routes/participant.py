@@ -9,7 +9,8 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import normalise_join_code
-from podium.domain.contributions import ORDERS
+from podium.domain.contributions import ORDERS, ranks
+from podium.domain.contributions import order as ordered
 from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation
 from podium.domain.questions import Kind
 from podium.i18n import gettext as _
@@ -96,7 +97,7 @@ async def _page(
     if question is not None and token is not None:
         answer = await current_answer(rt, event.id, token, question.id)
     shown = public(await rt.board.get(event.id))
-    listed = _ordered(shown[:DEVICE_LIST_MAX], order)
+    listed = shown[:DEVICE_LIST_MAX]  # the device frame's items: the script sorts them by its ranks
     mine: list[Item] = []
     voted: set[int] = set()
     if token is not None:
@@ -114,7 +115,8 @@ async def _page(
         sent=sent,
         error=error,
         results_html=results_html,
-        contribution_items=listed,
+        contribution_items=ordered(listed, order),
+        contribution_ranks=ranks(listed),
         contribution_total=len(shown),
         contribution_order=order,
         mine=mine,
@@ -124,14 +126,6 @@ async def _page(
     ensure_participant_cookie(request, response, rt.settings.secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _ordered(items: list[Item], order: str) -> list[Item]:
-    """The list as the sort buttons show it (the script sorts the same way): "top" as
-    the board has it, "new" newest first; pinned ones first either way."""
-    if order != "new":
-        return items
-    return sorted(items, key=lambda i: (not i.status.pinned, -i.created_at.timestamp(), -i.id))
 
 
 async def _read_answer(request: Request, event: LiveEvent) -> tuple[int, str, Any]:
