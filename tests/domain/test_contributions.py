@@ -27,6 +27,7 @@ from podium.domain.contributions import (
     public,
     ranks,
     report_order,
+    screen_shows_contributions,
     visible_to_audience,
 )
 from podium.domain.errors import NotAllowed, RuleViolation
@@ -419,3 +420,10 @@ def test_the_report_lists_what_the_audience_saw_first_by_support_pins_aside() ->
     waiting = Listed(7, 50, at(2), PENDING)
     archived = Listed(8, 1, at(3), ARCHIVED)
     assert [i.id for i in report_order([archived, A, waiting, PINNED, B])] == [3, 2, 5, 7, 8]
+
+
+def test_the_screen_shows_contributions_when_chosen_or_while_one_is_answered() -> None:
+    assert screen_shows_contributions("contributions", one_highlighted=False)
+    assert screen_shows_contributions("poll", one_highlighted=True)
+    assert screen_shows_contributions("contributions", one_highlighted=True)
+    assert not screen_shows_contributions("poll", one_highlighted=False)

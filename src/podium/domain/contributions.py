@@ -122,6 +122,12 @@ def visible_to_audience(status: Status) -> bool:
     return status.state == State.APPROVED
 
 
+def screen_shows_contributions(screen_mode: str, one_highlighted: bool) -> bool:
+    """The presenter screen shows contributions when the moderator chose so, or while
+    one is highlighted (the panel answers it now); otherwise the current poll."""
+    return screen_mode == "contributions" or one_highlighted
+
+
 def check_seen(current_version: int, seen_version: int | None) -> None:
     """Refuse an action decided on an outdated view of the contribution.
 

@@ -11,7 +11,7 @@ from jinja2 import Environment
 
 from podium import i18n
 from podium.domain.cloud_layout import CloudLayout, Placed
-from podium.domain.contributions import ranks
+from podium.domain.contributions import ranks, screen_shows_contributions
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
@@ -183,12 +183,14 @@ CLOUD_INTERVAL = 1.0  # seconds between redraws of a live word cloud
 
 def contributions_frame(env: Environment, event: LiveEvent, items: list[Item]) -> dict[str, object]:
     """What the screen shows of the contributions: the highlighted one and the top
-    five, approved ones only (never a pending one, whatever the moderation mode).
+    five, approved ones only (never a pending one, whatever the moderation mode), and
+    whether it shows them now instead of the poll (`shown`: presenter.js follows it).
     Devices and moderators get their lists as deltas (web/contribution_frames.py)."""
     answering = highlighted(items)
     return {
         "mode": event.screen_mode,
         "highlighted": answering.id if answering else None,
+        "shown": screen_shows_contributions(event.screen_mode, answering is not None),
         "html": env.get_template("partials/contributions_screen.html").render(
             event=event, highlight=answering, top=public(items)[:5]
         ),

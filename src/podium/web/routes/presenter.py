@@ -37,12 +37,6 @@ def join_context(request: Request, event: LiveEvent) -> dict[str, str]:
     }
 
 
-def screen_shows_contributions(frame: dict[str, object]) -> bool:
-    """The screen shows contributions when the moderator chose so, or while one is
-    highlighted (the panel answers it now); otherwise the current poll."""
-    return frame["mode"] == "contributions" or frame["highlighted"] is not None
-
-
 async def _event(request: Request, token: str) -> LiveEvent:
     # U+0000 is in no token, and PostgreSQL refuses it even in a query.
     event = None if "\x00" in token else await runtime(request).live.by_presenter_token(token)
@@ -67,7 +61,7 @@ async def screen(request: Request, token: str) -> Response:
         "presenter/screen.html",
         event=event,
         contributions_html=contributions["html"],
-        contributions_shown=screen_shows_contributions(contributions),
+        contributions_shown=contributions["shown"],
         question=question,
         results_html=results_html,
         stream_url=f"/present/{token}/stream",
