@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from podium.domain.contributions import (
+    ORDERS,
     Action,
     InvalidContribution,
     Limits,
@@ -22,7 +23,6 @@ from podium.domain.contributions import (
     initial_state,
     is_near_duplicate,
     merged_votes,
-    ORDERS,
     order,
     public,
     ranks,

@@ -113,9 +113,7 @@ def test_contribution_settings_reach_phone_screen_and_console_within_a_second(se
         )
         assert saved.status_code == 200, saved.text
         phone.wait_for("contributions", lambda d: d["open"] is False, 1.5)
-        screen.wait_for(
-            "contributions", lambda d: d["mode"] == "contributions" and d["shown"], 1.0
-        )
+        screen.wait_for("contributions", lambda d: d["mode"] == "contributions" and d["shown"], 1.0)
         console.wait_for(
             "contributions",
             lambda d: (

@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar
 
 from podium.domain.errors import NotAllowed, RuleViolation
 
+
 class InvalidContribution(RuleViolation):
     status = 422
 

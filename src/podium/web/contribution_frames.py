@@ -14,9 +14,10 @@ that it missed a frame.
 Devices: `order` lists [id, revision, upvotes] (upvotes are not in the revision:
 they travel in every frame and in the "votes" frames); `ranks` lists the ids in each
 order a participant may choose (domain/contributions.py decides them, the script only
-follows), in every frame and in the "votes" frames too, where upvotes move them. Moderators: `shell` is the
-queue with a placeholder `<!--q:id:revision-->` for each item; `items` are keyed
-"id:revision" (upvotes are in the revision: the queue shows them in its items).
+follows), in every frame and in the "votes" frames too, where upvotes move them.
+Moderators: `shell` is the queue with a placeholder `<!--q:id:revision-->` for each
+item; `items` are keyed "id:revision" (upvotes are in the revision: the queue shows
+them in its items).
 """
 
 from __future__ import annotations

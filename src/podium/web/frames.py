@@ -14,6 +14,7 @@ from podium.domain.cloud_layout import CloudLayout, Placed
 from podium.domain.contributions import ranks, screen_shows_contributions
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
+from podium.domain.visibility import results_visible
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
 from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
@@ -144,16 +145,6 @@ def votes_frame(items: list[Item], audience: str) -> str | None:
         }
         return json.dumps({"votes": labels}, separators=(",", ":"))
     return None  # the screen gets its (small) contributions frame
-
-
-def results_visible(question: LiveQuestion | None, audience: str) -> bool:
-    if question is None:
-        return False
-    if audience == MODERATOR:
-        return True
-    if audience == SCREEN:
-        return question.results_on_screen
-    return question.results_on_devices
 
 
 # One layout per word cloud in this process, kept between renders so that words stay

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from podium.domain.codes import normalise_join_code
 from podium.domain.errors import NotFound, Overloaded, RuleViolation
+from podium.domain.visibility import Audience, results_visible
 from podium.i18n import gettext as _
 from podium.services import participation
 from podium.services.live_cache import LiveEvent
@@ -44,7 +45,8 @@ async def join_event(request: Request, response: Response, code: str) -> JoinOut
     question = event.current
     if question is None:
         return JoinOut(event=join_event_out(event), question=None, your_answer=None)
-    result = question_result(event, question.id) if question.results_on_devices else None
+    shown = results_visible(question, Audience.DEVICE)
+    result = question_result(event, question.id) if shown else None
     answer = (
         None
         if known is None

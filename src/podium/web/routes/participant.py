@@ -13,6 +13,7 @@ from podium.domain.contributions import ORDERS, ranks
 from podium.domain.contributions import order as ordered
 from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation
 from podium.domain.questions import Kind
+from podium.domain.visibility import results_visible
 from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE
 from podium.live.sse import EventStream
@@ -23,7 +24,7 @@ from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
-from podium.web.frames import DEVICE_LIST_MAX, render_results, results_visible
+from podium.web.frames import DEVICE_LIST_MAX, render_results
 from podium.web.hot_path import parse_answer
 from podium.web.messages import message
 from podium.web.security import (

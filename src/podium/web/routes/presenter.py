@@ -9,12 +9,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from podium.domain.errors import NotFound
+from podium.domain.visibility import results_visible
 from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import EventStream
 from podium.services.live_cache import LiveEvent, Watcher
 from podium.services.runtime import Runtime
 from podium.web.deps import render, runtime, use_event_language
-from podium.web.frames import contributions_frame, render_results, results_visible
+from podium.web.frames import contributions_frame, render_results
 
 router = APIRouter(include_in_schema=False)
 
