@@ -11,10 +11,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from podium.domain.codes import normalise_join_code
 from podium.domain.contributions import ORDERS, ranks
 from podium.domain.contributions import order as ordered
-from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation
+from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.domain.questions import Kind
 from podium.domain.visibility import results_visible
-from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE
 from podium.live.sse import EventStream
 from podium.services import contributions
@@ -22,6 +21,7 @@ from podium.services.contribution_board import public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
+from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
 from podium.web.frames import DEVICE_LIST_MAX, render_results
@@ -172,26 +172,15 @@ async def answer(request: Request) -> Response:
         return Response(status_code=400)
     except RuleViolation as exc:
         if wants_json(request):
-            response: Response = JSONResponse(
-                {"error": exc.code, "message": message(exc.code, exc.params)}, exc.status
-            )
+            response: Response = JSONResponse(refused(exc), exc.status)
         else:
             response = await _page(
                 request, event, error=message(exc.code, exc.params), status=exc.status
             )
-        if isinstance(exc, Overloaded):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers.update(refused_headers(exc))
     else:
         if wants_json(request):
-            response = JSONResponse(
-                {
-                    "status": "received",
-                    "outcome": str(submitted.result.outcome),
-                    "question_id": submitted.question_id,
-                    "value": submitted.value,
-                    "message": _("Answer received. Thank you!"),
-                }
-            )
+            response = JSONResponse(received(submitted))
         else:
             response = RedirectResponse(f"/p/{code}?sent={question_id}#status", status_code=303)
     give_participant_cookie(request, response, rt.settings.secure_cookies)
