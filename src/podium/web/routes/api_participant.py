@@ -72,9 +72,9 @@ async def submit_answer(
             rt, event, token, body.question_id, body.value, body.answer_id
         )
     except RuleViolation as exc:
-        body = refused(exc)
+        said = refused(exc)
         refusal = error_response(
-            request, exc.status, body["error"], body["message"], refused_headers(exc)
+            request, exc.status, said["error"], said["message"], refused_headers(exc)
         )
         for value in response.headers.getlist("set-cookie"):
             refusal.headers.append("set-cookie", value)
