@@ -25,6 +25,7 @@ from podium.domain.contributions import (
     merged_votes,
     order,
     public,
+    queue_order,
     ranks,
     report_order,
     screen_shows_contributions,
@@ -427,3 +428,8 @@ def test_the_screen_shows_contributions_when_chosen_or_while_one_is_answered() -
     assert screen_shows_contributions("poll", one_highlighted=True)
     assert screen_shows_contributions("contributions", one_highlighted=True)
     assert not screen_shows_contributions("poll", one_highlighted=False)
+
+
+def test_the_queue_puts_the_one_on_the_panel_first_then_pinned_then_support() -> None:
+    on_panel = Listed(9, 0, at(40), replace(APPROVED, highlighted=True))
+    assert [i.id for i in queue_order([A, B, PINNED, C, on_panel, D])] == [9, 5, 3, 1, 2, 4]

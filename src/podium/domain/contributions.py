@@ -349,6 +349,14 @@ def ranks(items: Sequence[Listed]) -> dict[str, list[int]]:
     return {by: [i.id for i in order(items, by)] for by in ORDERS}
 
 
+def queue_order(items: Iterable[L]) -> list[L]:
+    """The moderators' queue: the one the panel answers now first, then pinned ones,
+    then by support as "top" ranks it."""
+    return sorted(
+        items, key=lambda i: (not i.status.highlighted, not i.status.pinned, *_support(i))
+    )
+
+
 def report_order(items: Iterable[L]) -> list[L]:
     """The results after the event: what the audience saw first, then by support as
     "top" ranks it. Pinning was about the live screen: it does not lead here."""
