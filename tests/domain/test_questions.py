@@ -1,11 +1,14 @@
+from dataclasses import dataclass
+
 import pytest
 
 from podium.domain.blocklist import default_blocklist
-from podium.domain.errors import InvalidAnswer, RuleViolation
+from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound, RuleViolation
 from podium.domain.questions import (
     Kind,
     Option,
     QuestionSpec,
+    accept_answer,
     check_allowed,
     check_spec,
     check_title,
@@ -115,3 +118,46 @@ def test_typed_answers_with_blocked_words_are_refused() -> None:
     check_allowed(SINGLE, [1], blocklist)
     # a room types the same words again: the second look is from memory, same answer
     assert blocklist.find_short("Schei$$e") == blocklist.find_short("Schei$$e") != ()
+
+
+@dataclass(frozen=True)
+class Asked:
+    spec: QuestionSpec
+    voting_open: bool = True
+
+
+ANSWER_ID = "0b6c2f4e-9a1d-4c3b-8e5f-2a7d9c1b0e34"
+BLOCKLIST = default_blocklist("de")
+
+
+def refusal(question: Asked | None, raw: object, answer_id: str = ANSWER_ID) -> RuleViolation:
+    with pytest.raises(RuleViolation) as caught:
+        accept_answer(question, answer_id, raw, BLOCKLIST)
+    return caught.value
+
+
+def test_an_accepted_answer_is_its_canonical_value() -> None:
+    assert accept_answer(Asked(TOP3), ANSWER_ID, ["5", "2"], BLOCKLIST) == [2, 5]
+    assert accept_answer(Asked(WORDS), "abcd1234", [" Home  office "], BLOCKLIST) == ["Home office"]
+
+
+def test_an_answer_to_no_question_of_the_event_is_not_found() -> None:
+    refused = refusal(None, [1])
+    assert isinstance(refused, NotFound) and refused.code == "unknown_question"
+
+
+def test_an_answer_id_no_client_makes_is_refused_before_anything_else() -> None:
+    assert refusal(Asked(SINGLE, voting_open=False), "x", answer_id="short").code == (
+        "bad_answer_id"
+    )
+
+
+def test_no_answer_is_accepted_while_voting_is_closed_however_valid() -> None:
+    refused = refusal(Asked(SINGLE, voting_open=False), [1])
+    assert isinstance(refused, NotAllowed) and refused.code == "voting_closed"
+
+
+def test_an_answer_against_the_questions_rules_or_the_blocklist_is_invalid() -> None:
+    assert refusal(Asked(SINGLE), [1, 2]).code == "too_many_choices"
+    blocked = refusal(Asked(TEXT), "du Idiot")
+    assert isinstance(blocked, InvalidAnswer) and blocked.code == "answer_blocked"

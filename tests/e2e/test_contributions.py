@@ -10,6 +10,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from podium.services import contributions, moderation
 from tests.e2e.conftest import LAPTOP, PHONE, SCREEN_720, People, Site, log_in
 
 pytestmark = pytest.mark.browser
@@ -145,4 +146,35 @@ def test_the_device_list_builds_on_earlier_frames_and_fetches_when_short(
     assert got["queueFirst"] == "<ol><li>1</li><li>2</li></ol>"
     assert got["queueDelta"] == "<ol><li>2 edited</li><li>1</li></ol>"
     assert got["queueShort"] is None  # revision b of item 2 was replaced: ask again
+    people.assert_no_errors()
+
+
+def test_the_phone_lists_contributions_in_the_order_the_server_ranks(
+    site: Site, people: People
+) -> None:
+    rt, event_id = site.srv.rt, site.demo.event.id
+    live = site.srv.run(rt.live.get, event_id)
+    older = site.srv.run(contributions.submit, rt, live, "o" * 40, "Zuerst gesendet: Homeoffice?")
+    newer = site.srv.run(contributions.submit, rt, live, "n" * 40, "Später gesendet: Teilzeit?")
+    for sent in (older, newer):
+        site.srv.run(moderation.act, rt, event_id, sent.id, "approve", None)
+
+    phone = people.page(PHONE)
+    phone.goto(site.join_url)
+    listed = phone.locator("#contribution-list li[data-votes]")
+    expect(listed).to_have_count(2)
+    ids = [str(older.id), str(newer.id)]
+    assert [li.get_attribute("data-id") for li in listed.all()] == ids  # equal: older first
+
+    sort = phone.locator(".contribution-sort")
+    sort.get_by_role("button", name="Neueste").click()
+    expect(listed.first).to_have_attribute("data-id", str(newer.id))
+    sort.get_by_role("button", name="Top").click()
+    expect(listed.first).to_have_attribute("data-id", str(older.id))
+
+    # Someone else upvotes the newer one: the "votes" frame moves it up on this phone.
+    site.srv.run(contributions.vote, rt, live, "v" * 40, newer.id, True)
+    expect(listed.first).to_have_attribute("data-id", str(newer.id))
+    expect(listed.first.locator(".count")).to_have_text("1")
+    expect(listed.nth(1)).to_have_attribute("data-id", str(older.id))
     people.assert_no_errors()

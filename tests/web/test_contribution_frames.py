@@ -124,8 +124,19 @@ def test_upvote_counts_alone_for_devices_and_moderators(lists: DeviceLists) -> N
         }
     }
     devices = json.loads(votes_frame(board, DEVICE) or "")
-    assert devices == {"votes": {"1": 3, "3": 1}}  # never a waiting one
+    assert devices == {  # never a waiting one; the order the counts make
+        "votes": {"1": 3, "3": 1},
+        "ranks": {"top": [1, 3], "new": [3, 1]},
+    }
     assert votes_frame(board, SCREEN) is None  # the screen's list frame is small
+
+
+def test_device_frames_carry_the_order_upvotes_make(lists: DeviceLists) -> None:
+    before = [item(1, votes=2), item(2, votes=1)]
+    after = [item(1, votes=2), item(2, votes=4)]  # 2 overtook 1 while the room voted
+    assert lists.frame(EVENT, before, "de")["ranks"]["top"] == [1, 2]
+    assert lists.frame(EVENT, after, "de")["ranks"]["top"] == [2, 1]
+    assert json.loads(votes_frame(after, DEVICE) or "")["ranks"]["top"] == [2, 1]
 
 
 def queue_html(frame: dict, kept: dict[str, str]) -> str:

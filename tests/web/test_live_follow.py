@@ -100,7 +100,7 @@ def test_contribution_settings_reach_phone_screen_and_console_within_a_second(se
     console = Stream(console_client, f"/moderate/{event_id}/stream")
     try:
         phone.wait_for("contributions", lambda d: d["open"] is True, 5)
-        screen.wait_for("contributions", lambda d: d["mode"] == "poll", 5)
+        screen.wait_for("contributions", lambda d: d["mode"] == "poll" and not d["shown"], 5)
         console.wait_for("contributions", lambda d: 'data-open="1"' in d["shell"], 5)
         page = console_client.get(f"/moderate/{event_id}")
         csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
@@ -113,7 +113,7 @@ def test_contribution_settings_reach_phone_screen_and_console_within_a_second(se
         )
         assert saved.status_code == 200, saved.text
         phone.wait_for("contributions", lambda d: d["open"] is False, 1.5)
-        screen.wait_for("contributions", lambda d: d["mode"] == "contributions", 1.0)
+        screen.wait_for("contributions", lambda d: d["mode"] == "contributions" and d["shown"], 1.0)
         console.wait_for(
             "contributions",
             lambda d: (

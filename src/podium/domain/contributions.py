@@ -12,14 +12,13 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from podium.domain.errors import NotAllowed, RuleViolation
-
-T = TypeVar("T")
 
 
 class InvalidContribution(RuleViolation):
@@ -123,6 +122,12 @@ def _not_possible(status: Status, action: Action) -> NotAllowed:
 def visible_to_audience(status: Status) -> bool:
     """Whether participants and the presenter screen may see it at all."""
     return status.state == State.APPROVED
+
+
+def screen_shows_contributions(screen_mode: str, one_highlighted: bool) -> bool:
+    """The presenter screen shows contributions when the moderator chose so, or while
+    one is highlighted (the panel answers it now); otherwise the current poll."""
+    return screen_mode == "contributions" or one_highlighted
 
 
 def check_seen(current_version: int, seen_version: int | None) -> None:
@@ -292,19 +297,68 @@ def merged_votes(voters_a: set[int], voters_b: set[int]) -> set[int]:
     return voters_a | voters_b
 
 
+class Listed(Protocol):
+    """What the order of contributions is decided on (services' Item has it)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def votes(self) -> int: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def status(self) -> Status: ...
+
+
+L = TypeVar("L", bound=Listed)
+
 ORDERS = ("top", "new")
 
 
-def order(
-    items: Sequence[T],
-    key_votes: Callable[[T], int],
-    key_time: Callable[[T], float],
-    by: str,
-) -> list[T]:
-    """Contributions as listed: "top" most upvoted first (older first among equals),
-    "new" newest first. Pinned ones are put first by the caller."""
-    if by == "top":
-        return sorted(items, key=lambda item: (-key_votes(item), key_time(item)))
-    if by == "new":
-        return sorted(items, key=key_time, reverse=True)
-    raise ValueError(f"unknown order {by!r}; expected one of {ORDERS}")
+def _support(item: Listed) -> tuple[int, int]:
+    # Ids grow with time: among equals the older one leads, and the order stays put.
+    return (-item.votes, item.id)
+
+
+def _recency(item: Listed) -> tuple[float, int]:
+    return (-item.created_at.timestamp(), -item.id)
+
+
+_KEYS: dict[str, Callable[[Listed], tuple[float, int]]] = {"top": _support, "new": _recency}
+
+
+def order(items: Iterable[L], by: str = "top") -> list[L]:
+    """Contributions as participants and the screen list them: pinned ones first, then
+    "top" most upvoted first (older first among equals) or "new" newest first."""
+    key = _KEYS.get(by)
+    if key is None:
+        raise ValueError(f"unknown order {by!r}; expected one of {ORDERS}")
+    return sorted(items, key=lambda item: (not item.status.pinned, *key(item)))
+
+
+def public(items: Iterable[L]) -> list[L]:
+    """What participants and the screen may see, in the "top" order."""
+    return order(i for i in items if visible_to_audience(i.status))
+
+
+def ranks(items: Sequence[Listed]) -> dict[str, list[int]]:
+    """The ids of `items` in every order a participant can choose: what a device sorts
+    its list by, so that it never decides the order itself."""
+    return {by: [i.id for i in order(items, by)] for by in ORDERS}
+
+
+def queue_order(items: Iterable[L]) -> list[L]:
+    """The moderators' queue: the one the panel answers now first, then pinned ones,
+    then by support as "top" ranks it."""
+    return sorted(
+        items, key=lambda i: (not i.status.highlighted, not i.status.pinned, *_support(i))
+    )
+
+
+def report_order(items: Iterable[L]) -> list[L]:
+    """The results after the event: what the audience saw first, then by support as
+    "top" ranks it. Pinning was about the live screen: it does not lead here."""
+    return sorted(items, key=lambda i: (not visible_to_audience(i.status), *_support(i)))

@@ -10,10 +10,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from podium.domain.blocklist import Blocklist
-from podium.domain.errors import InvalidAnswer, RuleViolation
+from podium.domain.codes import is_answer_id
+from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound, RuleViolation
 
 MAX_TITLE = 300
 MAX_OPTION_LABEL = 200
@@ -220,3 +221,33 @@ def check_allowed(spec: QuestionSpec, value: Any, blocklist: Blocklist) -> None:
     found = [entry for text in texts for entry in blocklist.find_short(text)]
     if found:
         raise InvalidAnswer("answer_blocked", words=", ".join(dict.fromkeys(found)))
+
+
+class Answerable(Protocol):
+    """What accepting an answer needs to know of its question (the live cache's has it)."""
+
+    @property
+    def spec(self) -> QuestionSpec: ...
+
+    @property
+    def voting_open(self) -> bool: ...
+
+
+def accept_answer(
+    question: Answerable | None, answer_id: str, raw: Any, blocklist: Blocklist
+) -> Any:
+    """The canonical value to store of an answer a participant sent, or the refusal.
+
+    NotFound when the question is not the event's (None), InvalidAnswer for an answer
+    id no client makes or an answer that breaks the question's rules, NotAllowed while
+    voting is closed. Whatever path the answer came by, it is decided here.
+    """
+    if question is None:
+        raise NotFound("unknown_question")
+    if not is_answer_id(answer_id):
+        raise InvalidAnswer("bad_answer_id")
+    if not question.voting_open:
+        raise NotAllowed("voting_closed")
+    value = validate_answer(question.spec, raw)
+    check_allowed(question.spec, value, blocklist)
+    return value

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from podium.domain import contributions
 from podium.domain.contributions import State
 from podium.live.hub import Message
 
@@ -126,10 +127,8 @@ def _shape(items: list[Item]) -> object:
 
 
 def public(items: list[Item]) -> list[Item]:
-    """What participants and the screen may see: approved ones, pinned first, then by
-    upvotes, then oldest first (a stable order while votes are equal)."""
-    shown = [i for i in items if i.state is State.APPROVED]
-    return sorted(shown, key=lambda i: (not i.status.pinned, -i.votes, i.id))
+    """What participants and the screen may see, as they list it (the domain's order)."""
+    return contributions.public(items)
 
 
 def highlighted(items: list[Item]) -> Item | None:

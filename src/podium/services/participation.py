@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import false, select
 from sqlalchemy.exc import IntegrityError
 
-from podium.domain.codes import is_answer_id
-from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound
-from podium.domain.questions import check_allowed, validate_answer
+from podium.domain.errors import NotAllowed, NotFound
+from podium.domain.questions import accept_answer
 from podium.services.live_cache import LiveEvent
 from podium.services.runtime import Runtime
 from podium.store.tables import Answer, Participant
@@ -73,14 +72,8 @@ async def submit_answer(
     InvalidAnswer for an answer that breaks the question's rules.
     """
     question = event.questions.get(question_id)
-    if question is None:
-        raise NotFound("unknown_question")
-    if not is_answer_id(answer_id):
-        raise InvalidAnswer("bad_answer_id")
-    if not question.voting_open:
-        raise NotAllowed("voting_closed")
-    value = validate_answer(question.spec, raw)
-    check_allowed(question.spec, value, event.blocklist)
+    value = accept_answer(question, answer_id, raw, event.blocklist)
+    assert question is not None  # accepted: it is the event's
     # A new participant's row is created by the writer, in the answer's own transaction.
     digest = token_hash(event.participant_salt, token)
     write = AnswerWrite(answer_id, question_id, None, value, question.allow_change, digest)

@@ -12,9 +12,12 @@ got (it joined between two frames, or one was skipped), it asks for the whole li
 that it missed a frame.
 
 Devices: `order` lists [id, revision, upvotes] (upvotes are not in the revision:
-they travel in every frame and in the "votes" frames). Moderators: `shell` is the
-queue with a placeholder `<!--q:id:revision-->` for each item; `items` are keyed
-"id:revision" (upvotes are in the revision: the queue shows them in its items).
+they travel in every frame and in the "votes" frames); `ranks` lists the ids in each
+order a participant may choose (domain/contributions.py decides them, the script only
+follows), in every frame and in the "votes" frames too, where upvotes move them.
+Moderators: `shell` is the queue with a placeholder `<!--q:id:revision-->` for each
+item; `items` are keyed "id:revision" (upvotes are in the revision: the queue shows
+them in its items).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from podium.domain.contributions import State
+from podium.domain.contributions import State, ranks
 from podium.services.contribution_board import public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
@@ -100,6 +103,7 @@ class DeviceLists(_Deltas):
             "count": len(approved),
             "full": full,
             "order": [[i.id, revisions[i.id], i.votes] for i in shown],
+            "ranks": ranks(shown),
             "items": {
                 str(i.id): str(parts.item(event, i, revisions[i.id])).strip()
                 for i in shown

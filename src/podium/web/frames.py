@@ -11,8 +11,10 @@ from jinja2 import Environment
 
 from podium import i18n
 from podium.domain.cloud_layout import CloudLayout, Placed
+from podium.domain.contributions import ranks, screen_shows_contributions
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
+from podium.domain.visibility import results_visible
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
 from podium.services.contribution_board import highlighted, public
 from podium.services.contributions import Item
@@ -130,11 +132,12 @@ def contribution_settings(event: LiveEvent) -> tuple[object, ...]:
 
 
 def votes_frame(items: list[Item], audience: str) -> str | None:
-    """Upvote counts alone: for devices those of the list they are shown, for
-    moderators every item's with the words a screen reader says."""
+    """Upvote counts alone: for devices those of the list they are shown with the
+    order they make, for moderators every item's with the words a screen reader says."""
     if audience == DEVICE:
-        counts = {str(i.id): i.votes for i in public(items)[:DEVICE_LIST_MAX]}
-        return json.dumps({"votes": counts}, separators=(",", ":"))
+        shown = public(items)[:DEVICE_LIST_MAX]
+        counts = {str(i.id): i.votes for i in shown}
+        return json.dumps({"votes": counts, "ranks": ranks(shown)}, separators=(",", ":"))
     if audience == MODERATOR:
         labels = {
             str(i.id): [i.votes, i18n.ngettext("%(num)s upvote", "%(num)s upvotes", i.votes)]
@@ -142,16 +145,6 @@ def votes_frame(items: list[Item], audience: str) -> str | None:
         }
         return json.dumps({"votes": labels}, separators=(",", ":"))
     return None  # the screen gets its (small) contributions frame
-
-
-def results_visible(question: LiveQuestion | None, audience: str) -> bool:
-    if question is None:
-        return False
-    if audience == MODERATOR:
-        return True
-    if audience == SCREEN:
-        return question.results_on_screen
-    return question.results_on_devices
 
 
 # One layout per word cloud in this process, kept between renders so that words stay
@@ -181,12 +174,14 @@ CLOUD_INTERVAL = 1.0  # seconds between redraws of a live word cloud
 
 def contributions_frame(env: Environment, event: LiveEvent, items: list[Item]) -> dict[str, object]:
     """What the screen shows of the contributions: the highlighted one and the top
-    five, approved ones only (never a pending one, whatever the moderation mode).
+    five, approved ones only (never a pending one, whatever the moderation mode), and
+    whether it shows them now instead of the poll (`shown`: presenter.js follows it).
     Devices and moderators get their lists as deltas (web/contribution_frames.py)."""
     answering = highlighted(items)
     return {
         "mode": event.screen_mode,
         "highlighted": answering.id if answering else None,
+        "shown": screen_shows_contributions(event.screen_mode, answering is not None),
         "html": env.get_template("partials/contributions_screen.html").render(
             event=event, highlight=answering, top=public(items)[:5]
         ),

@@ -25,12 +25,12 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from podium import i18n
-from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation, TooLarge
-from podium.i18n import gettext as _
+from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
 from podium.services.participation import submit_answer
 from podium.services.runtime import Runtime
+from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.messages import message
 from podium.web.security import CSP, PARTICIPANT_COOKIE
 
@@ -162,21 +162,11 @@ class HotPath:
             question_id, answer_id, raw = parse_answer(body)
             submitted = await submit_answer(self.runtime, event, token, question_id, raw, answer_id)
         except RuleViolation as exc:
-            status, headers, reply = _json(
-                exc.status, {"error": exc.code, "message": message(exc.code, exc.params)}, lang
-            )
-            if isinstance(exc, Overloaded):  # refused at once: the script sends it again then
-                headers.append((b"retry-after", str(exc.retry_after).encode()))
+            status, headers, reply = _json(exc.status, refused(exc), lang)
+            headers += [(k.lower().encode(), v.encode()) for k, v in refused_headers(exc).items()]
             return status, headers, reply
         else:
-            received = {
-                "status": "received",
-                "outcome": str(submitted.result.outcome),
-                "question_id": submitted.question_id,
-                "value": submitted.value,
-                "message": _("Answer received. Thank you!"),
-            }
-            return _json(200, received, lang)
+            return _json(200, received(submitted), lang)
         finally:
             i18n.current_lang.reset(context)
 

@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from podium import i18n
 from podium.domain.codes import format_join_code, slugify
+from podium.domain.contributions import queue_order
 from podium.reports.templating import new_environment
 from podium.web.contribution_frames import queue_revision, revision
 from podium.web.messages import kind_name
@@ -47,6 +48,7 @@ def make_environment() -> Environment:
     env.globals["kind_name"] = kind_name
     env.globals["revision"] = revision
     env.globals["queue_revision"] = queue_revision
+    env.globals["queue_order"] = queue_order
     env.globals["new_answer_id"] = lambda: str(uuid.uuid4())
     env.globals["current_lang"] = lambda: i18n.current_lang.get()
     return env

@@ -6,15 +6,15 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from podium.domain.codes import normalise_join_code
-from podium.domain.errors import NotFound, Overloaded, RuleViolation
-from podium.i18n import gettext as _
+from podium.domain.errors import NotFound, RuleViolation
+from podium.domain.visibility import Audience, results_visible
 from podium.services import participation
 from podium.services.live_cache import LiveEvent
 from podium.services.results import question_result
+from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.api_models import AnswerIn, AnswerOut, JoinOut
 from podium.web.deps import runtime
 from podium.web.errors import error_response
-from podium.web.messages import message
 from podium.web.routes.api_common import errors
 from podium.web.routes.api_convert import join_event_out, participant_question_out
 from podium.web.security import ensure_participant_cookie, participant_token
@@ -44,7 +44,8 @@ async def join_event(request: Request, response: Response, code: str) -> JoinOut
     question = event.current
     if question is None:
         return JoinOut(event=join_event_out(event), question=None, your_answer=None)
-    result = question_result(event, question.id) if question.results_on_devices else None
+    shown = results_visible(question, Audience.DEVICE)
+    result = question_result(event, question.id) if shown else None
     answer = (
         None
         if known is None
@@ -71,16 +72,11 @@ async def submit_answer(
             rt, event, token, body.question_id, body.value, body.answer_id
         )
     except RuleViolation as exc:
-        refused = error_response(request, exc.status, exc.code, message(exc.code, exc.params))
+        said = refused(exc)
+        refusal = error_response(
+            request, exc.status, said["error"], said["message"], refused_headers(exc)
+        )
         for value in response.headers.getlist("set-cookie"):
-            refused.headers.append("set-cookie", value)
-        if isinstance(exc, Overloaded):
-            refused.headers["Retry-After"] = str(exc.retry_after)
-        return refused
-    return AnswerOut(
-        status="received",
-        outcome=submitted.result.outcome.value,
-        question_id=submitted.question_id,
-        value=submitted.value,
-        message=_("Answer received. Thank you!"),
-    )
+            refusal.headers.append("set-cookie", value)
+        return refusal
+    return AnswerOut(**received(submitted))

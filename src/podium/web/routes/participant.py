@@ -9,10 +9,11 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import normalise_join_code
-from podium.domain.contributions import ORDERS
-from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolation
+from podium.domain.contributions import ORDERS, ranks
+from podium.domain.contributions import order as ordered
+from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.domain.questions import Kind
-from podium.i18n import gettext as _
+from podium.domain.visibility import results_visible
 from podium.live.fanout import DEVICE
 from podium.live.sse import EventStream
 from podium.services import contributions
@@ -20,9 +21,10 @@ from podium.services.contribution_board import public
 from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
+from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json
-from podium.web.frames import DEVICE_LIST_MAX, render_results, results_visible
+from podium.web.frames import DEVICE_LIST_MAX, render_results
 from podium.web.hot_path import parse_answer
 from podium.web.messages import message
 from podium.web.security import (
@@ -96,7 +98,7 @@ async def _page(
     if question is not None and token is not None:
         answer = await current_answer(rt, event.id, token, question.id)
     shown = public(await rt.board.get(event.id))
-    listed = _ordered(shown[:DEVICE_LIST_MAX], order)
+    listed = shown[:DEVICE_LIST_MAX]  # the device frame's items: the script sorts them by its ranks
     mine: list[Item] = []
     voted: set[int] = set()
     if token is not None:
@@ -114,7 +116,8 @@ async def _page(
         sent=sent,
         error=error,
         results_html=results_html,
-        contribution_items=listed,
+        contribution_items=ordered(listed, order),
+        contribution_ranks=ranks(listed),
         contribution_total=len(shown),
         contribution_order=order,
         mine=mine,
@@ -124,14 +127,6 @@ async def _page(
     ensure_participant_cookie(request, response, rt.settings.secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _ordered(items: list[Item], order: str) -> list[Item]:
-    """The list as the sort buttons show it (the script sorts the same way): "top" as
-    the board has it, "new" newest first; pinned ones first either way."""
-    if order != "new":
-        return items
-    return sorted(items, key=lambda i: (not i.status.pinned, -i.created_at.timestamp(), -i.id))
 
 
 async def _read_answer(request: Request, event: LiveEvent) -> tuple[int, str, Any]:
@@ -178,26 +173,15 @@ async def answer(request: Request) -> Response:
         return Response(status_code=400)
     except RuleViolation as exc:
         if wants_json(request):
-            response: Response = JSONResponse(
-                {"error": exc.code, "message": message(exc.code, exc.params)}, exc.status
-            )
+            response: Response = JSONResponse(refused(exc), exc.status)
         else:
             response = await _page(
                 request, event, error=message(exc.code, exc.params), status=exc.status
             )
-        if isinstance(exc, Overloaded):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        response.headers.update(refused_headers(exc))
     else:
         if wants_json(request):
-            response = JSONResponse(
-                {
-                    "status": "received",
-                    "outcome": str(submitted.result.outcome),
-                    "question_id": submitted.question_id,
-                    "value": submitted.value,
-                    "message": _("Answer received. Thank you!"),
-                }
-            )
+            response = JSONResponse(received(submitted))
         else:
             response = RedirectResponse(f"/p/{code}?sent={question_id}#status", status_code=303)
     give_participant_cookie(request, response, rt.settings.secure_cookies)

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from podium.domain.errors import NotFound
+from podium.domain.visibility import results_visible
 from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import EventStream
 from podium.services.live_cache import LiveEvent, Watcher
 from podium.services.runtime import Runtime
 from podium.web.deps import render, runtime, use_event_language
-from podium.web.frames import contributions_frame, render_results, results_visible
+from podium.web.frames import contributions_frame, render_results
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,12 +37,6 @@ def join_context(request: Request, event: LiveEvent) -> dict[str, Any]:
         "join_host": split.netloc + (split.path.rsplit("/p/", 1)[0] or ""),
         "qr_svg": qr_svg(url),
     }
-
-
-def screen_shows_contributions(frame: dict[str, object]) -> bool:
-    """The screen shows contributions when the moderator chose so, or while one is
-    highlighted (the panel answers it now); otherwise the current poll."""
-    return frame["mode"] == "contributions" or frame["highlighted"] is not None
 
 
 async def _event(request: Request, token: str) -> LiveEvent:
@@ -68,7 +63,7 @@ async def screen(request: Request, token: str) -> Response:
         "presenter/screen.html",
         event=event,
         contributions_html=contributions["html"],
-        contributions_shown=screen_shows_contributions(contributions),
+        contributions_shown=contributions["shown"],
         question=question,
         results_html=results_html,
         stream_url=f"/present/{token}/stream",

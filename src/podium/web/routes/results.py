@@ -8,7 +8,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from podium.domain.contributions import State
+from podium.domain.contributions import report_order
 from podium.domain.tally import WordsResult
 from podium.reports.word_cloud import final_layout
 from podium.services import contributions
@@ -31,9 +31,7 @@ async def results_page(request: Request, event_id: RowId) -> Response:
         for q, result in rows
         if isinstance(result, WordsResult)
     }
-    items = await contributions.all_items(runtime(request), event_id)
-    # approved first, then by upvotes: what the room supported most leads
-    items.sort(key=lambda i: (i.state is not State.APPROVED, -i.votes, i.id))
+    items = report_order(await contributions.all_items(runtime(request), event_id))
     return render(
         request,
         "results/event.html",

@@ -18,6 +18,15 @@ const TEXT_ERRORS = new Set([
   "control_characters",
 ]);
 
+function readRanks(json) {
+  try {
+    const ranks = JSON.parse(json || "{}");
+    return ranks && typeof ranks === "object" ? ranks : {};
+  } catch {
+    return {};
+  }
+}
+
 export function setupContributions() {
   const section = document.getElementById("contributions");
   const holder = document.getElementById("contribution-list");
@@ -41,6 +50,7 @@ export function setupContributions() {
   const known = new Set(); // approved ids shown so far: what is new in a frame
   const busy = new Set(); // upvotes on their way
   let order = section.dataset.order === "new" ? "new" : "top";
+  let ranks = readRanks(section.dataset.ranks); // order -> ids, as the server ranks them
   let lastHtml = null;
   let sending = false;
   let unannounced = 0;
@@ -124,20 +134,18 @@ export function setupContributions() {
     if (waiting.size) ol.querySelector(":scope > li.empty")?.remove();
   }
 
-  function compare(a, b) {
-    const x = a.dataset;
-    const y = b.dataset;
-    const pinned = (y.pinned === "true") - (x.pinned === "true");
-    if (pinned) return pinned;
-    if (order === "new") return Number(y.time) - Number(x.time) || Number(y.id) - Number(x.id);
-    return Number(y.votes) - Number(x.votes) || Number(x.time) - Number(y.time) || Number(x.id) - Number(y.id);
-  }
-
   function sortList() {
     const ol = list();
     if (!ol) return;
     const items = [...ol.querySelectorAll(":scope > li[data-votes]")];
-    const sorted = [...items].sort(compare);
+    // The server decides the order (domain/contributions.py); one it did not rank
+    // stays after the ranked ones, where it is.
+    const place = new Map((ranks[order] || []).map((id, i) => [String(id), i]));
+    const at = (li, i) => place.get(li.dataset.id) ?? place.size + i;
+    const sorted = items
+      .map((li, i) => [at(li, i), li])
+      .sort((x, y) => x[0] - y[0])
+      .map(([, li]) => li);
     if (sorted.every((li, i) => li === items[i])) return; // moving nodes costs focus
     const after = ol.querySelector(":scope > li[data-votes]")?.previousElementSibling;
     const fragment = document.createDocumentFragment();
@@ -206,6 +214,7 @@ export function setupContributions() {
       frames.whole().then((whole) => whole && frame(whole)); // a whole list is complete
       return;
     }
+    if (data.ranks) ranks = data.ranks;
     if (html !== lastHtml) {
       lastHtml = html;
       update(html);
@@ -217,6 +226,7 @@ export function setupContributions() {
   // Only the upvotes changed: the counts of the items shown, no new list.
   function votes(data) {
     const counts = data.votes || {};
+    if (data.ranks) ranks = data.ranks; // upvotes move the "top" order
     for (const li of holder.querySelectorAll("li[data-votes]")) {
       const count = counts[li.dataset.id];
       if (count === undefined || String(count) === li.dataset.votes) continue;

@@ -25,8 +25,7 @@ connect(
       news?.(results);
     },
     contributions(data) {
-      // The moderator's choice of view, or a contribution the panel answers now.
-      const shown = data.mode === "contributions" || data.highlighted !== null;
+      const shown = Boolean(data.shown); // decided by the server (domain/contributions.py)
       setHTML(contributions, data.html);
       contributions.hidden = !shown;
       poll.hidden = shown;
