@@ -15,6 +15,7 @@ Events without participants are left out; `{}` says "none here" (sent on stop).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -84,10 +85,9 @@ class Presence:
 
     async def stop(self) -> None:
         await self._ticker.stop()
-        try:
+        # A hub that fails now is no matter: the others drop this process after `expiry`.
+        with contextlib.suppress(Exception):
             await self._hub.publish(presence_message(self.process, {}))
-        except Exception:
-            pass  # the others drop this process after `expiry` anyway
 
     async def tick(self) -> None:
         now = self._clock()
