@@ -11,7 +11,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from podium import __version__
-from podium.live.fanout import Fanout
+from podium.live.fanout import DEVICE, Fanout
+from podium.live.presence import Presence
 from podium.live.sse import frame
 from podium.services.runtime import Runtime
 from podium.settings import Settings
@@ -49,21 +50,25 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or Settings()
     rt = runtime or Runtime(settings)
     templates = make_templates()
-    frames = Frames(rt, templates.env)
+    presence = Presence(rt.hub, lambda: fanout.counts(DEVICE))
+    frames = Frames(rt, templates.env, presence.total)
     fanout = Fanout(frames, frame, settings.screen_tick, settings.device_tick, settings.heartbeat)
     rt.live.watch(fanout.notify)
     rt.board.watch(fanout.notify)
     rt.add_view(fanout.forget, lambda event_id: fanout.count(event_id) > 0)
     rt.live.watch(frames.follow_settings(fanout.notify))
     rt.live.watch(presenter.follow_presenter_links(rt, fanout))
+    presence.watch(lambda event_id: fanout.notify("participants", event_id, None))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await rt.start()
         await fanout.start()
+        await presence.start()
         try:
             yield
         finally:
+            await presence.stop()
             await fanout.stop()
             await rt.stop()
 
@@ -82,6 +87,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.templates = templates
     app.state.fanout = fanout
     app.state.frames = frames
+    app.state.presence = presence
     # Inside the session and language middlewares: its 413 page is rendered like any other.
     app.add_middleware(BodyLimit)
     app.add_middleware(

@@ -40,7 +40,8 @@ AUDIENCES = (SCREEN, DEVICE, MODERATOR)
 # "votes": only the upvote counts of the contributions changed. Devices (at most once a
 # device tick) and moderators get the counts instead of the whole list again; the
 # screen, which shows the top five, gets its small contributions frame.
-KINDS = ("state", "results", "contributions", "votes")
+# "participants": how many are connected (live/presence.py), for the console.
+KINDS = ("state", "results", "contributions", "votes", "participants")
 # Devices and moderators get the contributions list as deltas on the frame before
 # (same bytes for all); this whole list goes, as a "contributions" frame, to one that
 # subscribes and to one whose buffer still held the frame before (it would miss that
@@ -127,6 +128,7 @@ class Fanout:
             "results": set(),
             "contributions": set(),
             "votes": set(),
+            "participants": set(),
         }
         self._device_due: dict[str, set[int]] = {
             "results": set(),
@@ -144,7 +146,9 @@ class Fanout:
 
     def subscribe(self, event_id: int, audience: str, lang: str) -> Subscriber:
         subscriber = Subscriber(event_id, audience, lang)
-        for kind in KINDS[:-1]:  # the full state: "votes" is in "contributions"
+        for kind in KINDS:
+            if kind == "votes":  # the full state: "votes" is in "contributions"
+                continue
             whole = FULL_LIST if kind == "contributions" and audience in LISTS else kind
             data = self._frame(whole, event_id, audience, lang)
             if data is not None:
@@ -180,6 +184,14 @@ class Fanout:
             subscriber.close()
         return len(stale)
 
+    def counts(self, audience: str) -> dict[int, int]:
+        """Open streams of the audience per event (events without any are left out)."""
+        return {
+            event_id: len(by_audience[audience])
+            for event_id, by_audience in self._subs.items()
+            if by_audience[audience]
+        }
+
     def connections(self) -> dict[str, int]:
         """Open streams per audience, over all events."""
         counts = dict.fromkeys(AUDIENCES, 0)
@@ -194,6 +206,8 @@ class Fanout:
         """Called by the live cache on every change; cheap, the ticker does the work."""
         if what == "state":
             self._state_dirty.add(event_id)
+        elif what == "participants":
+            self._dirty["participants"].add(event_id)
         else:
             self._dirty[what if what in ("contributions", "votes") else "results"].add(event_id)
 
@@ -237,6 +251,13 @@ class Fanout:
             if kind == "results":
                 for event_id in failed:  # not sent: its next try need not wait
                     self._last_results.pop(event_id, None)
+        participants, self._dirty["participants"] = self._dirty["participants"], set()
+
+        def push_participants(event_id: int) -> None:
+            self._invalidate(event_id, "participants")
+            self._push(event_id, "participants", (MODERATOR,))
+
+        self._each(participants, push_participants, self._dirty["participants"])
         self._device_due["results"] -= state
         self._device_due["votes"] -= self._device_due["contributions"]  # the list has them
         due_any = any(self._device_due.values())

@@ -7,6 +7,7 @@ Messages are small JSON-able dicts:
   {"type": "structure", "event_id": N}  questions or event details edited
   {"type": "forget", "event_id": N}     event deleted: every process drops all of it
   {"type": "resync"}                    messages may have been lost: reload from the database
+  {"type": "presence", ...}             a process's connected participants (live/presence.py)
 A hub that sends messages elsewhere stamps each with its publish time (`"t"`,
 seconds since the epoch) and takes it off again on delivery: listeners get the
 message as published. Every hub keeps a histogram of delivery − publish time

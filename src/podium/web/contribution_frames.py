@@ -104,6 +104,9 @@ class DeviceLists(_Deltas):
             "full": full,
             "order": [[i.id, revisions[i.id], i.votes] for i in shown],
             "ranks": ranks(shown),
+            # The ids alone, never the texts: an author's page sees its own one leave
+            # the queue (rejected, withdrawn) without asking.
+            "pending": [i.id for i in items if i.state is State.PENDING],
             "items": {
                 str(i.id): str(parts.item(event, i, revisions[i.id])).strip()
                 for i in shown

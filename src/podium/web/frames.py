@@ -26,8 +26,11 @@ Notify = Callable[[str, int, int | None], None]  # the fan-out's notify
 
 
 class Frames:
-    def __init__(self, rt: Runtime, env: Environment) -> None:
+    def __init__(
+        self, rt: Runtime, env: Environment, participants: Callable[[int], int] | None = None
+    ) -> None:
         self._rt = rt
+        self._participants = participants  # connected, over every process (live/presence.py)
         self._env = env
         self._lists = DeviceLists(env)
         self._queues = QueueLists(env)
@@ -60,6 +63,8 @@ class Frames:
         try:
             if kind == "state":
                 return json.dumps(self.state(event, audience), separators=(",", ":"))
+            if kind == "participants":
+                return self.participants(event_id) if audience == MODERATOR else None
             if kind in ("contributions", "votes", FULL_LIST):
                 items = self._rt.board.loaded(event_id)
                 if items is None:
@@ -82,6 +87,13 @@ class Frames:
             return json.dumps(payload, separators=(",", ":"))
         finally:
             i18n.current_lang.reset(token)
+
+    def participants(self, event_id: int) -> str | None:
+        if self._participants is None:
+            return None
+        n = self._participants(event_id)
+        label = i18n.ngettext("%(num)s participant connected", "%(num)s participants connected", n)
+        return json.dumps({"count": n, "label": label}, separators=(",", ":"))
 
     def forget(self, event_id: int) -> None:
         """Drop what the event's frames were built on (the fan-out forgets the event)."""

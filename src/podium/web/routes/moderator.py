@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from podium.domain.codes import parse_id
 from podium.domain.contributions import State
 from podium.domain.errors import NotFound
-from podium.live.fanout import DEVICE, MODERATOR
+from podium.live.fanout import MODERATOR
 from podium.live.sse import EventStream
 from podium.services import catalog_events, contributions, live_control
 from podium.services.live_cache import LiveEvent
@@ -59,7 +59,7 @@ def _context(request: Request, event: LiveEvent) -> dict[str, Any]:
         "event": event,
         "question": question,
         "results_html": render_results(env, event, question, big=False) if question else None,
-        "devices": request.app.state.fanout.count(event.id, DEVICE),
+        "devices": request.app.state.presence.total(event.id),
         "presenter_url": runtime(request).settings.base_url.rstrip("/")
         + f"/present/{event.presenter_token}",
         **join_context(request, event),

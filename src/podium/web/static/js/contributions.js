@@ -220,6 +220,9 @@ export function setupContributions() {
       update(html);
     }
     votes({ votes: Object.fromEntries(data.order.map(([id, , count]) => [id, count])) });
+    // One of ours left the queue (rejected, or approved beyond the list): ask how.
+    const pending = new Set(data.pending || []);
+    if ([...waiting.keys()].some((id) => !pending.has(id))) recheckWaiting(true);
     section.hidden = !(data.open || data.count > 0 || waiting.size > 0);
   }
 
@@ -344,9 +347,10 @@ export function setupContributions() {
     // Not re-sorted here: the item stays under the finger; the next frame sorts.
   }
 
-  // Contributions rejected or taken down while waiting: the frames never say so.
-  async function recheckWaiting() {
-    if (!waiting.size || document.hidden) return;
+  // Contributions rejected or taken down while waiting: frames name the pending ids,
+  // this asks which of ours is gone (and is the safety net every RECHECK_MS).
+  async function recheckWaiting(now = false) {
+    if (!waiting.size || (document.hidden && !now)) return;
     try {
       const response = await fetch(`/api/v1/p/${code}/contributions`, {
         headers: { Accept: "application/json" },

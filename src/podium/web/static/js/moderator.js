@@ -6,7 +6,13 @@ const controls = document.getElementById("controls");
 const results = document.getElementById("results");
 let refreshing = null;
 let countsDue = null;
+let participantsLabel = null; // the latest live figure: a panel fetched before it is older
 const moderation = initModeration(document.getElementById("contributions"));
+
+function showParticipants() {
+  const devices = controls.querySelector(".devices");
+  if (devices && participantsLabel !== null) devices.textContent = participantsLabel;
+}
 
 async function refreshControls() {
   // Controls carry this session's CSRF token, so they are fetched, not broadcast.
@@ -19,6 +25,7 @@ async function refreshControls() {
         const active = document.activeElement;
         const focused = controls.contains(active) ? active.closest("li")?.id : null;
         setHTML(controls, html);
+        showParticipants();
         if (focused) document.getElementById(focused)?.querySelector("button")?.focus();
       }
     })
@@ -74,5 +81,10 @@ connect(live.dataset.stream, {
   },
   votes(data) {
     moderation?.votes(data);
+  },
+  participants(data) {
+    // Connected participants over every process; the controls are not fetched for it.
+    participantsLabel = data.label;
+    showParticipants();
   },
 });
