@@ -55,6 +55,16 @@ class Podium:
         self.http.cookies.clear()
         return token
 
+    def metric(self, name: str) -> float:
+        """One unlabelled sample of /metrics (read from this host, as an operator would)."""
+        response = self.http.get("/metrics")
+        assert response.status_code == 200
+        for line in response.text.splitlines():
+            sample, _, number = line.partition(" ")
+            if sample == name:
+                return float(number)
+        raise AssertionError(f"{name} is not in /metrics")
+
     def answer(self, token: str, option: int) -> float:
         """Sends one answer on the hot path; returns seconds until its acknowledgement."""
         body = {"question_id": self.demo.single, "answer_id": uuid.uuid4().hex, "value": [option]}
@@ -156,6 +166,8 @@ def test_answers_are_acknowledged_while_redis_stalls_and_published_after(
     assert len(stored) == ANSWERS + 1
     # ... while nothing of them reached Redis: the acknowledgements did not wait for it.
     assert heard_rows(listener) == set()
+    # An operator sees the committed batches waiting for the hub.
+    assert podium.metric("podium_answer_publish_backlog") >= 1
 
     # The stall ends: the held publishes go out, and a listener hears every answer.
     heard = wait_until_heard(listener, stored - first)
@@ -167,6 +179,10 @@ def test_answers_are_acknowledged_while_redis_stalls_and_published_after(
     while (counts := server_counts(podium)) != expected and time.monotonic() < deadline:
         time.sleep(0.05)
     assert counts == expected
+    # Held, not lost: no publish was given up or dropped, nothing is left waiting.
+    assert podium.metric("podium_answer_publish_backlog") == 0
+    assert podium.metric("podium_answer_publish_failures_total") == 0
+    assert podium.metric("podium_hub_publish_failures_total") == 0
 
 
 def server_counts(podium: Podium) -> dict[str, int]:
