@@ -192,6 +192,7 @@ def stored_answers(path: str) -> tuple[int, int]:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    conditions = machine()  # its load average is the one at the start
     folder = Path(tempfile.mkdtemp(prefix="podium-stall-"))
     db_path = folder / "podium.db"
     database_url = f"sqlite:///{db_path}"
@@ -237,7 +238,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     rows, current = stored_answers(str(db_path))
     return {
         "command": " ".join(["python -m tests.scale.bench_stalled_redis", *sys.argv[1:]]),
-        "machine": machine(),
+        "machine": conditions,
         "participants": args.participants,
         "rate": args.rate,
         "stall_seconds": args.stall,
