@@ -20,9 +20,9 @@ from podium.settings import Settings
 T = TypeVar("T")
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -38,11 +38,15 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[LiveServer]:
-    port = free_port()
-    settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
+def live_server(
+    settings: Settings, host: str = "127.0.0.1", name: str | None = None
+) -> Iterator[LiveServer]:
+    """`host` is the address to listen on; `name` the host name the pages are opened
+    by (a browser resolves it to `host` by a host-resolver rule), if not the address."""
+    port = free_port(host)
+    settings = settings.model_copy(update={"base_url": f"http://{name or host}:{port}"})
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     loops: list[asyncio.AbstractEventLoop] = []
 

@@ -144,6 +144,7 @@ async def test_a_failed_publish_is_followed_by_a_resync_everywhere(
 
     monkeypatch.setattr(publisher, "publish", flaky)
     await a.publish({"type": "state", "event_id": 1})  # lost, and no exception
+    assert a.publish_failures == 1  # podium_hub_publish_failures_total
     await eventually(
         lambda: bool(
             heard_a.of("resync", "messages lost") and heard_b.of("resync", "messages lost")

@@ -15,9 +15,12 @@ from fastapi.testclient import TestClient
 from podium.app import create_app
 from podium.services import live_control
 from podium.settings import Settings
+from podium.store import writer as writer_module
 from podium.store.stats import Histogram
+from podium.store.writer import Committed
 from tests.server import LiveServer, live_server
 from tests.web.conftest import Demo, Harness, make_event
+from tests.web.test_overload import fill_writer_queue
 
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 _LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"'
@@ -136,8 +139,10 @@ def test_hub_figures_are_exposed_when_the_hub_measures_them(
     lag.observe(0.3)
     monkeypatch.setattr(local.rt.hub, "lag", lag, raising=False)
     monkeypatch.setattr(local.rt.hub, "reconnects", 2, raising=False)
+    monkeypatch.setattr(local.rt.hub, "publish_failures", 3, raising=False)
     samples = scrape(local)
     assert value(samples, "podium_hub_reconnects_total") == 2
+    assert value(samples, "podium_hub_publish_failures_total") == 3
     assert value(samples, "podium_hub_lag_seconds_count") == 2
     assert value(samples, "podium_hub_lag_seconds_bucket", le="0.0025") == 1
     assert value(samples, "podium_hub_lag_seconds_bucket", le="+Inf") == 2
@@ -179,6 +184,68 @@ def test_counters_move_after_answers(local: Harness) -> None:
     assert moved["podium_commit_seconds_count"] == moved["podium_answer_batches_total"]
     assert value(after, "podium_commit_seconds_sum") > value(before, "podium_commit_seconds_sum")
     assert value(after, "podium_events_live") == 1
+
+
+@product
+def test_a_full_queue_shows_its_depth_and_counts_the_refused(local: Harness) -> None:
+    demo: Demo = local.run(make_event, local.rt)
+    local.run(live_control.go_live, local.rt, demo.event.id, demo.single)
+    code, yes = demo.event.join_code, demo.option_ids[demo.single][0]
+    idle = scrape(local)
+    assert value(idle, "podium_answer_queue_depth") == 0
+    assert value(idle, "podium_answer_queue_capacity") == local.rt.settings.writer_queue
+    assert value(idle, "podium_answers_refused_total") == 0
+    local.client.get(f"/p/{code}")  # the participant cookie: the hot path
+    fill_writer_queue(local)
+    for _ in range(2):
+        busy = local.client.post(
+            f"/p/{code}/answer",
+            json={"question_id": demo.single, "answer_id": str(uuid.uuid4()), "value": [yes]},
+            headers={"Accept": "application/json"},
+        )
+        assert busy.status_code == 503
+    full = scrape(local)
+    assert value(full, "podium_answer_queue_depth") == 1
+    assert value(full, "podium_answers_refused_total") == 2
+
+
+@product
+def test_publish_retries_and_failures_are_counted(
+    local: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub that fails: the committed answers are still acknowledged, their publish
+    is tried again, and given up after the last try."""
+    demo: Demo = local.run(make_event, local.rt)
+    local.run(live_control.go_live, local.rt, demo.event.id, demo.top3)
+    monkeypatch.setattr(writer_module, "PUBLISH_BACKOFF", 0.0)
+    writer = local.rt.writer
+    real = writer._on_commit
+    # the 1st answer's publish fails all three tries; the 2nd's fails once, then goes out
+    failures = [RuntimeError("hub down")] * 4
+
+    async def flaky(changes: list[Committed]) -> None:
+        if failures:
+            raise failures.pop()
+        await real(changes)
+
+    monkeypatch.setattr(writer, "_on_commit", flaky)
+    code, options = demo.event.join_code, demo.option_ids[demo.top3]
+    for n in range(2):  # acknowledged whatever the hub does
+        local.client.cookies.clear()
+        assert answer(local, code, demo.top3, [options[n]], str(uuid.uuid4())) == "created"
+    deadline = time.monotonic() + 10
+    while (failures or writer.unpublished) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    live = local.rt.live.loaded(demo.event.id)
+    assert live is not None
+    while live.tallies[demo.top3].result().respondents < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    samples = scrape(local)
+    assert value(samples, "podium_answer_publish_backlog") == 0
+    assert value(samples, "podium_answer_publish_retries_total") == 3
+    assert value(samples, "podium_answer_publish_failures_total") == 1
+    # only the 2nd answer reached the live tallies (without Redis no reconciler looks)
+    assert [o.count for o in live.tallies[demo.top3].result().options][:2] == [0, 1]
 
 
 # --- who may read the metrics -------------------------------------------------------------

@@ -69,6 +69,7 @@ class RedisHub:
         self.published = 0
         self.received = 0
         self.reconnects = 0
+        self.publish_failures = 0  # messages dropped because Redis did not take them
         self._connect_timeout = connect_timeout
         self._ping_interval = ping_interval
         self._backoff = backoff
@@ -143,6 +144,7 @@ class RedisHub:
         try:
             await self._send(message)
         except UNAVAILABLE as exc:
+            self.publish_failures += 1
             log.warning("Redis hub: publishing failed (%s); every process will resync", exc)
             self._owe_resync()
 

@@ -176,6 +176,7 @@ def render(rt: RuntimeLike, fanout: Subscriptions, started: float = PROCESS_STAR
         "Group-commit transactions of the answer writer",
         int(getattr(writer, "batches", 0)),
     )
+    _writer_queue(out, writer)
     latency = getattr(writer, "commit_latency", None)
     if latency is not None:
         out.histogram(
@@ -191,8 +192,57 @@ def render(rt: RuntimeLike, fanout: Subscriptions, started: float = PROCESS_STAR
     return out.render()
 
 
+WRITER_COUNTERS = (
+    (
+        "refused",
+        "podium_answers_refused_total",
+        "Answers refused at once (503 with Retry-After) because the writer's queue was full",
+    ),
+    (
+        "publish_retries",
+        "podium_answer_publish_retries_total",
+        "Failed publishes of committed answers to the hub that were tried again",
+    ),
+    (
+        "publish_failures",
+        "podium_answer_publish_failures_total",
+        "Publishes of committed answers given up after retrying (left to the reconciler)",
+    ),
+)
+WRITER_GAUGES = (
+    ("waiting", "podium_answer_queue_depth", "Answers waiting for the writer's next transaction"),
+    (
+        "capacity",
+        "podium_answer_queue_capacity",
+        "Answers that may wait for the writer at once; beyond it they are refused",
+    ),
+    (
+        "unpublished",
+        "podium_answer_publish_backlog",
+        "Committed answer batches waiting to be published to the hub",
+    ),
+)
+
+
+def _writer_queue(out: Exposition, writer: object) -> None:
+    """Overload and a slow hub, as the writer sees them (figures it lacks are left out)."""
+    for attribute, name, help_text in WRITER_COUNTERS:
+        count = getattr(writer, attribute, None)
+        if isinstance(count, int):
+            out.counter(name, help_text, count)
+    for attribute, name, help_text in WRITER_GAUGES:
+        level = getattr(writer, attribute, None)
+        if isinstance(level, int):
+            out.gauge(name, help_text, level)
+
+
 HUB_COUNTERS = (
     ("published", "podium_hub_published_total", "Messages this process published on the hub"),
+    (
+        "publish_failures",
+        "podium_hub_publish_failures_total",
+        "Hub messages dropped because the hub did not take them (a resync follows)",
+    ),
     ("received", "podium_hub_received_total", "Hub messages this process received"),
     ("reconnects", "podium_hub_reconnects_total", "Times the hub connection was re-established"),
 )

@@ -87,6 +87,7 @@ class AnswerWriter:
         self._publisher: asyncio.Task[None] | None = None
         self.refused = 0  # answers refused because the queue was full
         self.publish_failures = 0  # messages given up after PUBLISH_ATTEMPTS
+        self.publish_retries = 0  # failed attempts that were tried again
         self.batches = 0
         self.rows = 0
         self.conflicts = 0  # batches that collided with another process's rows
@@ -135,6 +136,16 @@ class AnswerWriter:
     def waiting(self) -> int:
         """Answers queued for the next transaction."""
         return self._queue.qsize()
+
+    @property
+    def capacity(self) -> int:
+        """Answers that may wait at once; the next one is refused."""
+        return self._queue.maxsize
+
+    @property
+    def unpublished(self) -> int:
+        """Committed batches not yet published to the hub (grows while the hub is slow)."""
+        return self._unpublished.qsize()
 
     async def _run(self) -> None:
         while True:
@@ -223,6 +234,7 @@ class AnswerWriter:
                         len(changes),
                     )
                     return
+                self.publish_retries += 1
                 log.warning("publishing committed answers failed; trying again", exc_info=True)
                 await asyncio.sleep(delay)
                 delay *= 2
