@@ -21,6 +21,7 @@ from podium.domain.errors import RuleViolation
 from podium.services import contributions, moderation
 from podium.services.catalog_events import create_event
 from podium.services.live_cache import LiveEvent
+from podium.services.participation import participant_id
 from podium.services.runtime import Runtime
 from podium.store.tables import Contribution, ContributionVote
 
@@ -38,8 +39,6 @@ def token(n: int) -> str:
 
 
 async def pid_of(rt: Runtime, event: LiveEvent, n: int) -> int:
-    from podium.services.participation import participant_id
-
     return await participant_id(rt, event.id, token(n))
 
 
@@ -210,7 +209,7 @@ async def test_an_upvote_of_the_kept_one_committing_during_a_merge_is_counted(
         runtime, "UPDATE contributions SET votes=(contributions.votes +", gate, reached
     ):
         upvote = asyncio.create_task(contributions.vote(runtime, event, token(12), keep.id, True))
-        await reached.wait()
+        await asyncio.wait_for(reached.wait(), 10)
         merge = asyncio.create_task(moderation.merge(runtime, event.id, keep.id, dup.id))
         await wait_for_a_lock_wait(runtime, merge)
         gate.set()
@@ -232,7 +231,7 @@ async def test_an_upvote_of_the_duplicate_during_a_merge_moves_with_it(runtime: 
     gate, reached = asyncio.Event(), asyncio.Event()
     with held_after(runtime, "INSERT INTO contribution_votes", gate, reached):
         upvote = asyncio.create_task(contributions.vote(runtime, event, token(12), dup.id, True))
-        await reached.wait()
+        await asyncio.wait_for(reached.wait(), 10)
         merge = asyncio.create_task(moderation.merge(runtime, event.id, keep.id, dup.id))
         await wait_for_a_lock_wait(runtime, merge)
         gate.set()
