@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.domain.contributions import (
     InvalidContribution,
@@ -162,18 +163,53 @@ def _seconds(at: datetime, now: datetime) -> float:
     return (at - now).total_seconds()
 
 
+async def lock(session: AsyncSession, event_id: int, contribution_id: int) -> Status | None:
+    """Hold the contribution's row for the rest of the transaction and read its status,
+    or None when the event has no such contribution.
+
+    Upvotes, withdrawals and merges all take this lock before they touch upvote rows,
+    so they follow one another: what one reads under it nobody changes until it
+    commits. A no-op UPDATE, not SELECT … FOR UPDATE: on PostgreSQL it takes the row
+    lock, on SQLite (which has no row locks) it takes the write lock at once, so no
+    transaction reads first and finds the database written when it wants to write.
+    """
+    row = (
+        await session.execute(
+            update(Contribution)
+            .where(Contribution.id == contribution_id, Contribution.event_id == event_id)
+            .values(votes=Contribution.votes)
+            .returning(
+                Contribution.state,
+                Contribution.highlighted,
+                Contribution.answered,
+                Contribution.pinned,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    if row is None:
+        return None
+    return Status(State(row.state), row.highlighted, row.answered, row.pinned)
+
+
 async def vote(rt: Runtime, event: LiveEvent, token: str, contribution_id: int, up: bool) -> Item:
     """Upvote (or take the upvote back). The database keeps one vote per participant
-    and contribution; a repeated upvote changes nothing."""
+    and contribution; a repeated upvote changes nothing.
+
+    An upvote does not bump the version: the version tells a moderator that another
+    moderator decided first, and with the audience upvoting, every moderation of a
+    popular contribution would be refused. Nothing reads `votes` to write it back
+    later: it moves by the row actually added or removed, under the row lock, and a
+    merge counts the rows under the same lock (see moderation.merge)."""
     pid = await participant_id(rt, event.id, token)
-    async with rt.sessions() as session:
-        row = await session.get(Contribution, contribution_id)
-        if row is None or row.event_id != event.id:
-            raise NotFound("unknown_contribution")
-        if not item_of(row).visible:
-            raise NotAllowed("contribution_not_votable")
     dialect = rt.engine.dialect.name
     async with rt.sessions.begin() as session:
+        # Under the lock: a merge or a rejection committing meanwhile is seen, not missed
+        status = await lock(session, event.id, contribution_id)
+        if status is None:
+            raise NotFound("unknown_contribution")
+        if not visible_to_audience(status):
+            raise NotAllowed("contribution_not_votable")
         if up:
             dialect_insert = pg_insert if dialect == "postgresql" else sqlite_insert
             added = await session.scalar(
@@ -194,7 +230,6 @@ async def vote(rt: Runtime, event: LiveEvent, token: str, contribution_id: int, 
             )
             step = -1 if removed.first() is not None else 0
         if step:
-            # votes + 1 in SQL: atomic on the row, whoever else votes at the same moment
             await session.execute(
                 update(Contribution)
                 .where(Contribution.id == contribution_id)

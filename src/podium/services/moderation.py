@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +29,7 @@ from podium.domain.contributions import (
     clean_text,
 )
 from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound, RuleViolation
-from podium.services.contributions import LIMITS, Item, changed, item_of
+from podium.services.contributions import LIMITS, Item, changed, item_of, lock
 from podium.services.runtime import Runtime
 from podium.store.tables import Contribution, ContributionVote, Event, ParticipantBan, utcnow
 
@@ -130,15 +130,23 @@ async def edit(
 
 async def merge(rt: Runtime, event_id: int, keep_id: int, duplicate_id: int) -> Item:
     """Fold a duplicate into another: its upvotes join the kept one's (a participant
-    who upvoted both counts once), and the duplicate is archived, pointing to it."""
+    who upvoted both counts once), and the duplicate is archived, pointing to it.
+
+    Both rows are locked first, in id order (two merges crossing each other wait
+    instead of deadlocking), so no upvote of either is half done while the upvotes
+    are copied. The kept one's count is taken by the UPDATE that stores it, after the
+    copy: no count read earlier, before someone's upvote committed, can be written."""
     if keep_id == duplicate_id:
         raise NotAllowed("merge_itself")
     keep = await _read(rt, event_id, keep_id)
     duplicate = await _read(rt, event_id, duplicate_id)
-    if duplicate.merged_into_id is not None:
+    if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
         raise NotAllowed("contribution_changed")
     dialect_insert = pg_insert if rt.engine.dialect.name == "postgresql" else sqlite_insert
     async with rt.sessions.begin() as session:
+        for contribution_id in sorted((keep.id, duplicate.id)):
+            if await lock(session, event_id, contribution_id) is None:
+                raise NotFound("unknown_contribution")
         await _compare_and_set(
             session,
             duplicate,
@@ -147,23 +155,23 @@ async def merge(rt: Runtime, event_id: int, keep_id: int, duplicate_id: int) -> 
             pinned=False,
             merged_into_id=keep.id,
         )
-        voters = list(
-            await session.scalars(
-                select(ContributionVote.participant_id).where(
-                    ContributionVote.contribution_id == duplicate.id
-                )
+        await session.execute(
+            dialect_insert(ContributionVote)
+            .from_select(
+                ["contribution_id", "participant_id", "created_at"],
+                select(
+                    literal(keep.id), ContributionVote.participant_id, ContributionVote.created_at
+                ).where(ContributionVote.contribution_id == duplicate.id),
             )
+            .on_conflict_do_nothing()
         )
-        if voters:
-            await session.execute(
-                dialect_insert(ContributionVote)
-                .values([{"contribution_id": keep.id, "participant_id": p} for p in voters])
-                .on_conflict_do_nothing()
-            )
-        count = await session.scalar(
-            select(func.count()).where(ContributionVote.contribution_id == keep.id)
+        counted = (
+            select(func.count())
+            .select_from(ContributionVote)
+            .where(ContributionVote.contribution_id == keep.id)
+            .scalar_subquery()
         )
-        await _compare_and_set(session, keep, votes=count or 0)
+        await _compare_and_set(session, keep, votes=counted)
         fresh = await session.get(Contribution, keep.id, populate_existing=True)
         assert fresh is not None
         item = item_of(fresh)
