@@ -55,9 +55,9 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
     demo.set_defaults(func=cmd_demo)
 
-    sub.add_parser(
-        "secret-key", help="print a new random key for PODIUM_SECRET_KEY"
-    ).set_defaults(func=cmd_secret_key)
+    sub.add_parser("secret-key", help="print a new random key for PODIUM_SECRET_KEY").set_defaults(
+        func=cmd_secret_key
+    )
 
     db = sub.add_parser("db", help="database").add_subparsers(
         dest="db_command", required=True, metavar="COMMAND"
