@@ -46,6 +46,7 @@ def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_template:
         ("", "PODIUM_SECRET_KEY is not set"),
         ("x" * 31, "PODIUM_SECRET_KEY is too short (31 bytes, at least 32)"),
         ("change-me-to-a-long-random-string", "PODIUM_SECRET_KEY is the placeholder"),
+        ("change-me-to-the-output-of-podium-secret-key", "PODIUM_SECRET_KEY is the placeholder"),
         ("...", "PODIUM_SECRET_KEY is the placeholder"),
     ],
 )
