@@ -171,6 +171,7 @@ def test_a_wrong_database_url_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PODIUM_DATABASE_URL", f"sqlite:///{tmp_path}/missing/podium.db")
+    monkeypatch.setenv("PODIUM_SECRET_KEY", "test-secret-key-that-is-long-enough")
     assert main(["db", "upgrade"]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert main(["event", "list"]) == 2

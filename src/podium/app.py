@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from podium import __version__
@@ -15,7 +14,7 @@ from podium.live.fanout import DEVICE, Fanout
 from podium.live.presence import Presence
 from podium.live.sse import frame
 from podium.services.runtime import Runtime
-from podium.settings import Settings
+from podium.settings import Settings, secret_key_problem
 from podium.web import errors
 from podium.web.body_limit import BodyLimit
 from podium.web.frames import Frames
@@ -33,9 +32,8 @@ from podium.web.routes import (
     word_edits,
 )
 from podium.web.security import SecurityMiddleware
-from podium.web.templating import TEMPLATES, make_templates
-
-STATIC = TEMPLATES.with_name("static")
+from podium.web.static_files import VersionedStatic
+from podium.web.templating import make_templates
 
 
 class PodiumApp(FastAPI):
@@ -48,6 +46,9 @@ class PodiumApp(FastAPI):
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> PodiumApp:
     settings = settings or Settings()
+    problem = secret_key_problem(settings.secret_key)
+    if problem is not None:  # `podium serve` says it more kindly before it gets here
+        raise ValueError(f"the secret key {problem}")
     rt = runtime or Runtime(settings)
     templates = make_templates()
     presence = Presence(rt.hub, lambda: fanout.counts(DEVICE))
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         refuse=errors.error_response,
     )
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", VersionedStatic(), name="static")
     for module in (
         auth,
         participant,

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-import secrets
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Shorter keys can be guessed offline from one signed session cookie.
+MIN_SECRET_KEY_BYTES = 32
+# Values from our own documentation: copied as they are, they would let anybody who
+# read it sign session cookies.
+PLACEHOLDER_PREFIXES = ("change-me", "...", "\u2026")
+MAKE_SECRET_KEY = "podium secret-key"
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` must not sign session cookies, or None when it may."""
+    if not key:
+        return "is not set"
+    if key.strip().lower().startswith(PLACEHOLDER_PREFIXES):
+        return "is the placeholder from the documentation (anybody could forge sessions)"
+    size = len(key.encode())
+    if size < MIN_SECRET_KEY_BYTES:
+        return f"is too short ({size} bytes, at least {MIN_SECRET_KEY_BYTES})"
+    return None
 
 
 class Settings(BaseSettings):
@@ -24,14 +43,17 @@ class Settings(BaseSettings):
         "podium", description="Redis pub/sub channel; processes of one installation share it"
     )
     secret_key: str = Field(
-        default_factory=lambda: secrets.token_urlsafe(32),
-        description="signs session cookies; set it, or sessions end with every restart",
+        "",
+        description="signs session cookies: at least 32 bytes, the same on every process "
+        "(`podium secret-key` makes one); `podium serve` refuses to start without it",
     )
     base_url: str = Field(
         "http://127.0.0.1:8000", description="public address, used in links and QR codes"
     )
     default_language: str = Field("de", description="language when the browser states none we have")
-    secure_cookies: bool = Field(False, description="mark cookies Secure (set behind HTTPS)")
+    secure_cookies: bool = Field(
+        False, description="mark cookies Secure; always on when base_url is https"
+    )
     screen_tick: float = Field(
         0.25, description="seconds between result frames to presenter screens"
     )
@@ -59,3 +81,11 @@ class Settings(BaseSettings):
         "once with 503 and Retry-After (2 s of the 2,000 answers/s target, a fraction of "
         "a second at the rate the writer commits: docs/BENCHMARKS.md)",
     )
+
+    @model_validator(mode="after")
+    def _secure_behind_https(self) -> Self:
+        # A public https address means browsers reach us over TLS: a cookie that could
+        # also travel over plain HTTP would only be a session waiting to leak.
+        if self.base_url.lower().startswith("https://"):
+            self.secure_cookies = True
+        return self

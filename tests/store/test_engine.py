@@ -166,6 +166,7 @@ def test_the_cli_says_it_in_one_line_without_a_traceback(
     command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("PODIUM_REDIS_URL", raising=False)
+    monkeypatch.setenv("PODIUM_SECRET_KEY", "test-secret-key-that-is-long-enough")
     for url, reason in unreachable():
         monkeypatch.setenv("PODIUM_DATABASE_URL", url)
         assert main(command) == 2

@@ -12,6 +12,7 @@ from podium.domain.contributions import State
 from podium.domain.errors import NotAllowed
 from podium.services import accounts, contributions
 from podium.web.contribution_frames import QueueLists
+from podium.web.static_files import tree_version
 from tests.web.conftest import PASSWORD, Demo, Harness, csrf_of
 from tests.web.moderation_helpers import (
     JSON,
@@ -31,7 +32,7 @@ def test_the_console_shows_the_queue_with_a_pending_contribution(mod: Harness, d
     item = send(mod, demo, "Wie geht es mit der Videoberatung weiter?", name="Ada")
     html = page(mod, demo, lang="de")
     assert 'id="contributions"' in html
-    assert "/static/css/moderation.css" in html
+    assert f"/static/{tree_version()}/css/moderation.css" in html
     assert "Wie geht es mit der Videoberatung weiter?" in html
     assert f'data-id="{item.id}" data-version="{item.version}" data-state="pending"' in html
     assert "<span data-pending>1</span>" in html

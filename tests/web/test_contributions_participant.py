@@ -16,6 +16,7 @@ from podium import i18n
 from podium.services import contributions, moderation
 from podium.store.tables import Contribution
 from podium.web.messages import message
+from podium.web.static_files import tree_version
 from tests.web.conftest import Demo, Harness
 
 QUESTION = "Wie geht es mit der Videoberatung weiter?"
@@ -109,7 +110,7 @@ def item_html(html: str, contribution_id: int) -> str:
 def test_the_page_offers_the_form(harness: Harness, demo: Demo) -> None:
     html = page(harness, demo)
     assert 'id="contributions"' in html
-    assert '<link rel="stylesheet" href="/static/css/contributions.css">' in html
+    assert f'<link rel="stylesheet" href="/static/{tree_version()}/css/contributions.css">' in html
     form = form_tag(html, "contribution-form")
     assert f'action="/p/{demo.event.join_code}/contributions"' in form
     assert "hidden" not in form

@@ -7,6 +7,7 @@ import argparse
 from podium.cli.bench import add_bench_command, add_soak_command
 from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
+from podium.cli.secret_key import cmd_secret_key
 from podium.cli.server import cmd_demo, cmd_serve
 from podium.cli.users import cmd_user_create, cmd_user_password
 from podium.cli.words import add_words_command
@@ -53,6 +54,10 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
     demo.set_defaults(func=cmd_demo)
+
+    sub.add_parser("secret-key", help="print a new random key for PODIUM_SECRET_KEY").set_defaults(
+        func=cmd_secret_key
+    )
 
     db = sub.add_parser("db", help="database").add_subparsers(
         dest="db_command", required=True, metavar="COMMAND"

@@ -1,5 +1,5 @@
 """`podium serve` and `podium demo`: run the web server, refusing clearly what would
-stop it (an un-migrated database, a taken port)."""
+stop it (a missing or weak secret key, an un-migrated database, a taken port)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from podium.cli.common import (
     with_runtime,
 )
 from podium.cli.database import upgrade_database
+from podium.cli.secret_key import require_secret_key, with_demo_key
 from podium.services.runtime import Runtime
 from podium.settings import Settings
 
@@ -143,6 +144,7 @@ def run_server(
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_for(args.host, args.port)
+    require_secret_key(settings)
     check_sqlite_folder(settings.database_url)
     asyncio.run(check_migrated(settings))
     return run_server(settings, args.host, args.port, access_log=args.access_log)
@@ -154,6 +156,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     settings = settings_for(args.host, args.port)
     upgrade_database(settings.database_url)
+    settings = with_demo_key(settings)
     info = with_runtime(settings, ensure_demo)
     print_demo(settings.base_url, info)
     if args.no_serve:

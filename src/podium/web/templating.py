@@ -18,6 +18,7 @@ from podium.domain.contributions import queue_order
 from podium.reports.templating import new_environment
 from podium.web.contribution_frames import queue_revision, revision
 from podium.web.messages import kind_name
+from podium.web.static_files import static_url
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -46,6 +47,7 @@ def make_environment() -> Environment:
     env.filters["slug"] = slugify
     env.globals["languages"] = i18n.LANGUAGE_NAMES
     env.globals["kind_name"] = kind_name
+    env.globals["static"] = static_url
     env.globals["revision"] = revision
     env.globals["queue_revision"] = queue_revision
     env.globals["queue_order"] = queue_order

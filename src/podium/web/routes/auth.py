@@ -72,5 +72,8 @@ async def choose_language(request: Request) -> Response:
         back += "?" + referer.query
     response = RedirectResponse(back, status_code=303)
     if lang in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=60 * 60 * 24 * 365, samesite="lax")
+        secure = runtime(request).settings.secure_cookies
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=60 * 60 * 24 * 365, samesite="lax", secure=secure
+        )
     return response
