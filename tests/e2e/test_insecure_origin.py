@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy import func, select
 
 from podium.services import live_control
 from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.tables import Answer
-from tests.e2e.conftest import CHROMIUM, PHONE, TIMEOUT_MS
+from tests.e2e.conftest import PHONE, TIMEOUT_MS, launch
 from tests.e2e.test_live_event import choice_button, expect_question, expect_received
 from tests.server import live_server
 from tests.web.conftest import Demo, make_event
@@ -31,24 +31,13 @@ NAME = "podium.test"
 
 
 @pytest.fixture(scope="module")
-def intranet_browser() -> Iterator[Browser]:
+def intranet_browser(playwright: Playwright) -> Iterator[Browser]:
     # A browser of its own: the host-resolver rule is a launch argument.
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                f"--host-resolver-rules=MAP {NAME} {ADDRESS}",
-            ],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = launch(playwright, f"--host-resolver-rules=MAP {NAME} {ADDRESS}")
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 async def stored_answers(rt: Runtime, question_id: int) -> int:
