@@ -19,7 +19,6 @@ from podium.domain.contributions import (
     comparable,
     initial_state,
     is_near_duplicate,
-    merged_votes,
     order,
     visible_to_audience,
 )
@@ -346,11 +345,6 @@ def test_threshold_can_be_relaxed() -> None:
 
 
 # Merging and ordering
-
-
-def test_merged_upvotes_count_each_participant_once() -> None:
-    assert merged_votes({1, 2, 3}, {3, 4}) == {1, 2, 3, 4}
-    assert merged_votes(set(), {5}) == {5}
 
 
 ITEMS = [("a", 2, 10.0), ("b", 5, 20.0), ("c", 2, 5.0), ("d", 0, 30.0)]
