@@ -70,7 +70,6 @@ def test_a_lower_score_after_a_higher_one_does_not_undo_it() -> None:
     track.frame(2.0, 4)  # e.g. an answer stored without its acknowledgement reaching us
     track.acked(target=9, at=1.5)
     assert track.samples == [0.0]
-    assert track.last_score == 10
 
 
 def test_matcher_adds_increments_and_checks_every_presenter() -> None:

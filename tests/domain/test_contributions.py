@@ -22,7 +22,6 @@ from podium.domain.contributions import (
     comparable,
     initial_state,
     is_near_duplicate,
-    merged_votes,
     order,
     public,
     queue_order,
@@ -354,11 +353,6 @@ def test_threshold_can_be_relaxed() -> None:
 
 
 # Merging and ordering
-
-
-def test_merged_upvotes_count_each_participant_once() -> None:
-    assert merged_votes({1, 2, 3}, {3, 4}) == {1, 2, 3, 4}
-    assert merged_votes(set(), {5}) == {5}
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,6 @@ two seconds."""
 
 from __future__ import annotations
 
-import json
-import queue
-import threading
 import time
 from collections.abc import Iterator
 
@@ -18,6 +15,7 @@ from podium.services import contributions, moderation
 from podium.settings import Settings
 from tests.server import LiveServer, live_server
 from tests.web.conftest import Demo, make_event
+from tests.web.sse_reader import SseReader
 
 SECRET = "Geheimer Entwurf, noch nicht freigegeben"
 PUBLIC = "Wie geht es mit der Videoberatung weiter?"
@@ -30,75 +28,36 @@ def server(settings: Settings) -> Iterator[tuple[LiveServer, Demo]]:
         yield srv, srv.run(make_event, srv.rt)
 
 
-class Frames:
-    """Every frame of one stream, read on a thread of its own, as (event, data)."""
-
-    def __init__(self, url: str) -> None:
-        self.frames: queue.Queue[tuple[str, dict]] = queue.Queue()
-        self.raw: list[str] = []
-        self._client = httpx.Client(timeout=10)
-        self._url = url
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        event = None
-        try:
-            with self._client.stream("GET", self._url) as stream:
-                for line in stream.iter_lines():
-                    if self._stop.is_set():
-                        break
-                    self.raw.append(line)
-                    if line.startswith("event: "):
-                        event = line[7:]
-                    elif line.startswith("data: ") and event:
-                        self.frames.put((event, json.loads(line[6:])))
-        except (httpx.HTTPError, OSError, RuntimeError):
-            pass  # closed by the test
-
-    def wait_for(self, predicate, seconds: float) -> dict:
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                event, data = self.frames.get(timeout=left)
-            except queue.Empty:
-                break
-            if event == "contributions" and predicate(data):
-                return data
-        raise AssertionError("the expected contributions frame did not arrive")
-
-    def close(self) -> None:
-        """Stop reading at the next line (a heartbeat at the latest) and hang up."""
-        self._stop.set()
-        self._thread.join(5)
-        self._client.close()
+def stream(url: str) -> SseReader:
+    return SseReader(httpx.Client(timeout=10), url, own_client=True)
 
 
 def test_only_approved_contributions_reach_devices_and_screen(server) -> None:
     srv, demo = server
     event_id = demo.event.id
-    device = Frames(f"{srv.url}/p/{demo.event.join_code}/stream")
-    screen = Frames(f"{srv.url}/present/{demo.event.presenter_token}/stream")
+    device = stream(f"{srv.url}/p/{demo.event.join_code}/stream")
+    screen = stream(f"{srv.url}/present/{demo.event.presenter_token}/stream")
     try:
-        device.wait_for(lambda d: True, 5)  # the first frame: the board as it is
-        screen.wait_for(lambda d: True, 5)
+        device.wait_for("contributions", lambda d: True, 5)  # the first frame: the board as it is
+        screen.wait_for("contributions", lambda d: True, 5)
         live = srv.run(srv.rt.live.get, event_id)
         pending = srv.run(contributions.submit, srv.rt, live, "a" * 40, SECRET)
         public = srv.run(contributions.submit, srv.rt, live, "b" * 40, PUBLIC)
         # moderators see both at once; nobody else sees either before approval
         sent = time.monotonic()
         srv.run(moderation.act, srv.rt, event_id, public.id, "approve", None)
-        device.wait_for(lambda d: PUBLIC in "".join(d["items"].values()), 1.5)
-        screen.wait_for(lambda d: PUBLIC in d["html"], 1.0)
+        device.wait_for("contributions", lambda d: PUBLIC in "".join(d["items"].values()), 1.5)
+        screen.wait_for("contributions", lambda d: PUBLIC in d["html"], 1.0)
         assert time.monotonic() - sent < 1.5
         srv.run(moderation.act, srv.rt, event_id, public.id, "highlight", None)
-        highlighted = screen.wait_for(lambda d: d["highlighted"] == public.id, 1.0)
+        highlighted = screen.wait_for("contributions", lambda d: d["highlighted"] == public.id, 1.0)
         assert 'class="highlight"' in highlighted["html"]
         srv.run(moderation.remove, srv.rt, event_id, public.id)
         gone = time.monotonic()
-        device.wait_for(lambda d: public.id not in [i for i, _rev, _votes in d["order"]], 2.0)
-        screen.wait_for(lambda d: PUBLIC not in d["html"], 2.0)
+        device.wait_for(
+            "contributions", lambda d: public.id not in [i for i, _rev, _votes in d["order"]], 2.0
+        )
+        screen.wait_for("contributions", lambda d: PUBLIC not in d["html"], 2.0)
         assert time.monotonic() - gone < 2.0
         assert pending.id  # stored, and yet:
         assert not any(SECRET in line for line in device.raw + screen.raw)

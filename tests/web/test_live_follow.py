@@ -4,12 +4,8 @@ consoles), and a renewed presenter link ends the screens opened with the old one
 
 from __future__ import annotations
 
-import json
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,8 +14,7 @@ from podium.services import accounts, catalog, moderation
 from podium.settings import Settings
 from tests.server import LiveServer, live_server
 from tests.web.conftest import PASSWORD, Demo, make_event
-
-Frame = tuple[str, dict[str, Any]]
+from tests.web.sse_reader import SseReader as Stream
 
 
 @pytest.fixture
@@ -29,57 +24,6 @@ def server(settings: Settings) -> Iterator[tuple[LiveServer, Demo]]:
         demo = srv.run(make_event, srv.rt)
         srv.run(accounts.create_user, srv.rt, "orga@example.org", PASSWORD)
         yield srv, demo
-
-
-class Stream:
-    """Every frame of one SSE stream, read on a thread of its own; `ended` once the
-    server closed it."""
-
-    def __init__(self, client: httpx.Client, path: str) -> None:
-        self.frames: queue.Queue[Frame] = queue.Queue()
-        self.ended = threading.Event()
-        self.opened = threading.Event()
-        self._client = client
-        self._path = path
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        event = None
-        try:
-            with self._client.stream("GET", self._path) as stream:
-                assert stream.status_code == 200
-                self.opened.set()
-                for line in stream.iter_lines():
-                    if self._stop.is_set():
-                        return
-                    if line.startswith("event: "):
-                        event = line[7:]
-                    elif line.startswith("data: ") and event:
-                        self.frames.put((event, json.loads(line[6:])))
-            self.ended.set()  # the server ended it
-        except (httpx.HTTPError, OSError, RuntimeError):
-            pass  # closed by the test
-
-    def wait_for(self, kind: str, predicate: Callable[[dict[str, Any]], bool], seconds: float):
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                event, data = self.frames.get(timeout=left)
-            except queue.Empty:
-                break
-            if event == kind and predicate(data):
-                return data
-        raise AssertionError(f"no {kind} frame as expected within {seconds} s ({self._path})")
-
-    def drain(self) -> None:
-        while not self.frames.empty():
-            self.frames.get_nowait()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
 
 
 def logged_in(srv: LiveServer) -> httpx.Client:

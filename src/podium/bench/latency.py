@@ -79,10 +79,6 @@ class PresenterTrack:
     def unseen(self) -> int:
         return len(self._waiting)
 
-    @property
-    def last_score(self) -> int | None:
-        return self._scores[-1] if self._scores else None
-
 
 class LatencyMatcher:
     """The expected score, raised by each acknowledged answer, checked against every presenter."""

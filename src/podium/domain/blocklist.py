@@ -133,7 +133,10 @@ def _parse_entry(raw: str) -> _Entry | None:
             )
             for i, key in enumerate(keys)
         )
-    whole = head + "".join(_word_pattern(key) for key in keys) + tail
+    # From the words joined: where one word ends in the letter the next begins with
+    # ("bcd dbc"), that is one run in the joined text, and a possessive run per word
+    # would take all of it and leave the next word none.
+    whole = head + _word_pattern("".join(keys)) + tail
     key = ("*" if starts_open else "") + " ".join(keys) + ("*" if ends_open else "")
     return _Entry(listed, key, re.compile(whole), word_patterns)
 

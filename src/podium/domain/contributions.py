@@ -292,11 +292,6 @@ def is_near_duplicate(text: str, recent: Sequence[str], threshold: float = 0.9) 
     return False
 
 
-def merged_votes(voters_a: set[int], voters_b: set[int]) -> set[int]:
-    """The upvoters of two merged contributions: one vote per participant."""
-    return voters_a | voters_b
-
-
 class Listed(Protocol):
     """What the order of contributions is decided on (services' Item has it)."""
 
