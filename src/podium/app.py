@@ -13,7 +13,7 @@ from starlette.types import ASGIApp
 from podium import __version__
 from podium.live.fanout import Fanout
 from podium.live.sse import frame
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 from podium.web import errors
 from podium.web.body_limit import BodyLimit

@@ -19,10 +19,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from podium.live.hub import Message
 from podium.live.redis_hub import RedisHub, safe_url
+from podium.runtime import Runtime
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.writer import AnswerWrite
 

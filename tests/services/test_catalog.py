@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from podium.domain.errors import NotFound, RuleViolation
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog_common import as_utc
-from podium.services.runtime import Runtime
 from podium.store.tables import EventModerator, User
 from tests.services.catalog_helpers import BERLIN_WINTER, answer, published, snapshot, top3
 

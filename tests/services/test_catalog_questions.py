@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from podium.domain.errors import NotAllowed, NotFound, RuleViolation
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog import QuestionInput
-from podium.services.runtime import Runtime
 from podium.store.tables import Event
 from tests.services.catalog_helpers import TOPICS, answer, published, snapshot, top3
 

@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from podium.domain.errors import RuleViolation
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog import QuestionInput
 from podium.services.event_io import export_event, import_event
-from podium.services.runtime import Runtime
 from podium.store.tables import Event
 from tests.services.catalog_helpers import published, snapshot
 

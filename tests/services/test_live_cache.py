@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import select, update
 
 from podium.domain.tally import Result, Tally
+from podium.runtime import Runtime, answers_message
 from podium.services import live_cache
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime, answers_message
 from podium.services.specs import spec_of
 from podium.store.tables import Answer, Event, Question
 from podium.store.writer import AnswerWrite, AnswerWriter, Committed

@@ -18,7 +18,7 @@ from podium.cli.common import (
     with_runtime,
 )
 from podium.cli.database import upgrade_database
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 
 OnStarted = Callable[[Runtime, str], Awaitable[None]]

@@ -6,7 +6,7 @@ Reads are coalesced: while one runs, further messages only mark the event dirty,
 and one more read follows. A thousand upvotes in a second cost a handful of reads,
 and a deleted contribution is gone from the board after the next one (well within
 the two seconds the live views promise). A deleted (or idle) event is forgotten
-whole (`forget`, from services/runtime.py): no later event sees its items.
+whole (`forget`, from podium/runtime.py): no later event sees its items.
 """
 
 from __future__ import annotations
@@ -15,17 +15,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from podium.domain.contributions import State
 from podium.live.hub import Message
-
-if TYPE_CHECKING:  # the services import the runtime, which holds the board
-    from podium.services.contributions import Item
+from podium.services.read_models import Item
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[int], Awaitable["list[Item]"]]
+Reader = Callable[[int], Awaitable[list[Item]]]  # an event's items, from the store
 Watcher = Callable[[str, int, int | None], None]
 
 

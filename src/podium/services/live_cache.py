@@ -32,7 +32,7 @@ Hence tally == current rows, whatever the interleaving of loads and changes, and
 change heard twice counts once.
 
 An event is held only while it is used: `forget` drops all of it (a deleted event,
-or one idle for a while, see services/runtime.py), and the next request loads it
+or one idle for a while, see podium/runtime.py), and the next request loads it
 again. A lock exists only while a load runs or waits, so ids that were never
 found, or forgotten, leave nothing behind.
 """

@@ -14,10 +14,10 @@ from podium.domain.cloud_layout import CloudLayout, Placed
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
+from podium.runtime import Runtime
 from podium.services.contribution_board import highlighted, public
-from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent, LiveQuestion
-from podium.services.runtime import Runtime
+from podium.services.read_models import Item
 from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, QueueLists
 
 Notify = Callable[[str, int, int | None], None]  # the fan-out's notify

@@ -29,8 +29,8 @@ from podium.domain.errors import InvalidAnswer, NotFound, Overloaded, RuleViolat
 from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
+from podium.runtime import Runtime
 from podium.services.participation import submit_answer
-from podium.services.runtime import Runtime
 from podium.web.messages import message
 from podium.web.security import CSP, PARTICIPANT_COOKIE
 

@@ -11,8 +11,8 @@ from starlette.responses import Response
 from podium.domain.errors import NotFound
 from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import EventStream
+from podium.runtime import Runtime
 from podium.services.live_cache import LiveEvent, Watcher
-from podium.services.runtime import Runtime
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.frames import contributions_frame, render_results, results_visible
 

@@ -1,6 +1,8 @@
-"""The running podium: engine, writer, hub and live cache, built once from settings.
+"""The composition root: engine, writer, hub, live cache and board, built once from
+settings.
 
-Web, CLI and tests hold one `Runtime` and pass it to the service functions.
+Web, CLI and tests hold one `Runtime` and pass it to the service functions, which
+know it only as `services.context.Context`: nothing in services imports this module.
 
 It also holds the one path by which an event leaves memory, `forget`: the live
 cache, the board, the writer's participants, the reconciler and the views added
@@ -15,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -24,14 +26,12 @@ from podium.live.hub import Hub, MemoryHub, Message
 from podium.live.periodic import Periodic
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
+from podium.services.read_models import all_items
 from podium.services.reconciler import Reconciler
 from podium.settings import Settings
 from podium.store.engine import make_engine, make_sessionmaker
 from podium.store.migrate import ensure_migrated
 from podium.store.writer import AnswerWriter, Committed
-
-if TYPE_CHECKING:
-    from podium.services.contributions import Item
 
 
 def make_hub(settings: Settings) -> Hub:
@@ -56,7 +56,7 @@ class Runtime:
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.hub: Hub = hub or make_hub(settings)
         self.live = LiveCache(self.sessions)
-        self.board = ContributionBoard(self._contributions)
+        self.board = ContributionBoard(partial(all_items, self.sessions))
         self.writer = AnswerWriter(
             self.engine, self._publish_answers, max_queue=settings.writer_queue
         )
@@ -93,11 +93,6 @@ class Runtime:
         await self.writer.stop()
         await self.hub.stop()
         await self.engine.dispose()
-
-    async def _contributions(self, event_id: int) -> list[Item]:
-        from podium.services.contributions import all_items
-
-        return await all_items(self, event_id)
 
     async def publish(self, message: Message) -> None:
         await self.hub.publish(message)
