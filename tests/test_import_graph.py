@@ -90,7 +90,6 @@ def imports(module: str, path: Path, known: Mapping[str, Path], src: Path) -> It
     module it is written."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     for node in ast.walk(ast.parse((src / path).read_text(encoding="utf-8"), str(path))):
-        targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -103,6 +102,8 @@ def imports(module: str, path: Path, known: Mapping[str, Path], src: Path) -> It
                 f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
                 for alias in node.names
             ]
+        else:
+            continue
         for name in targets:
             if name != "podium" and not name.startswith("podium."):
                 continue
