@@ -7,7 +7,7 @@ know it only as `services.context.Context`: nothing in services imports this mod
 It also holds the one path by which an event leaves memory, `forget`: the live
 cache, the board, the writer's participants, the reconciler and the views added
 with `add_view` (the fan-out) drop all of it. A deleted event is forgotten in every
-process (the hub's "forget" message); an event that no request asked for in
+process (the hub's `Forget` message); an event that no request asked for in
 `evict_after` seconds and that has no open stream is forgotten here, and loaded
 again on its next request.
 """
@@ -22,7 +22,8 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from podium.domain.word_forms import warm_up
-from podium.live.hub import Hub, MemoryHub, Message
+from podium.live.hub import Hub, MemoryHub
+from podium.live.messages import Answers, Forget, Message, State, Structure
 from podium.live.periodic import Periodic
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
@@ -43,10 +44,9 @@ def make_hub(settings: Settings) -> Hub:
     return RedisHub(settings.redis_url, settings.redis_channel)
 
 
-def answers_message(committed: list[Committed]) -> Message:
-    """The hub message of committed answer changes (format: live/hub.py)."""
-    items = [[c.event_id, c.question_id, c.old, c.new, c.row_id, c.old_row_id] for c in committed]
-    return {"type": "answers", "items": items}
+def answers_message(committed: list[Committed]) -> Answers:
+    """The hub message of committed answer changes."""
+    return Answers.of(committed)
 
 
 class Runtime:
@@ -101,15 +101,15 @@ class Runtime:
         await self.hub.publish(answers_message(committed))
 
     async def state_changed(self, event_id: int) -> None:
-        await self.hub.publish({"type": "state", "event_id": event_id})
+        await self.hub.publish(State(event_id))
 
     async def structure_changed(self, event_id: int) -> None:
-        await self.hub.publish({"type": "structure", "event_id": event_id})
+        await self.hub.publish(Structure(event_id))
 
     async def event_gone(self, event_id: int) -> None:
         """The event was deleted: every process forgets it (this one at once)."""
         self.forget(event_id)
-        await self.hub.publish({"type": "forget", "event_id": event_id})
+        await self.hub.publish(Forget(event_id))
 
     def add_view(self, forget: Callable[[int], None], in_use: Callable[[int], bool]) -> None:
         """A holder of live state outside the runtime (the fan-out): `forget` drops an
@@ -138,5 +138,5 @@ class Runtime:
         return evicted
 
     async def _hear_forget(self, message: Message) -> None:
-        if message.get("type") == "forget":
-            self.forget(int(message["event_id"]))
+        if isinstance(message, Forget):
+            self.forget(message.event_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from podium.live.hub import Message
+from podium.live.messages import Message
 from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog import QuestionInput

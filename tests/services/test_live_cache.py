@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select, update
 
 from podium.domain.tally import Result, Tally
+from podium.live.messages import Resync, State
 from podium.runtime import Runtime, answers_message
 from podium.services import live_cache
 from podium.services.catalog_events import create_event
@@ -220,7 +221,7 @@ async def test_a_resync_recovers_lost_changes(runtime: Runtime, other: OtherProc
     await other.answer(event_id, question_id, p2, [b])
     other.held.clear()  # lost: Redis was away
     assert (await cached_result(runtime, event_id, question_id)).respondents == 0
-    await runtime.live.on_message({"type": "resync"})
+    await runtime.live.on_message(Resync())
     assert (await cached_result(runtime, event_id, question_id)).respondents == 2
     assert ("state", event_id, None) in told
 
@@ -239,9 +240,7 @@ async def test_a_state_change_heard_while_loading_is_not_missed(
                 update(Event).where(Event.id == event_id).values(current_question_id=question_id)
             )
         # the hub's own task delivers it, while this load holds the event's lock
-        heard.append(
-            asyncio.create_task(runtime.live.on_message({"type": "state", "event_id": event_id}))
-        )
+        heard.append(asyncio.create_task(runtime.live.on_message(State(event_id))))
 
     during_load(monkeypatch, moderator_changes_state, None)
     first = await runtime.live.get(event_id)
@@ -288,7 +287,7 @@ async def test_any_interleaving_of_loads_and_changes(
         during_load(monkeypatch, lambda: steps(rng.randint(0, 4)), lambda: steps(5))
         await runtime.live.get(event_id)
         await steps(rng.randint(0, 6))
-        await runtime.live.on_message({"type": "resync"})
+        await runtime.live.on_message(Resync())
         await steps(rng.randint(0, 6))
         monkeypatch.undo()
         while any(p.held for p in processes):

@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from podium.live.hub import MemoryHub, Message
+from podium.live.hub import MemoryHub
+from podium.live.messages import Message
 from podium.runtime import Runtime
 from podium.services import contributions, moderation
 from podium.services.catalog_events import create_event

@@ -11,7 +11,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from podium.live.hub import Hub, Message
+from podium.live.hub import Hub
+from podium.live.messages import Message
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
 from podium.settings import Settings

@@ -17,13 +17,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from podium.domain.contributions import State
-from podium.live.hub import Message
+from podium.live.messages import Contributions, Message, Resync
+from podium.live.watch import Watcher, WatchKind
 from podium.services.read_models import Item
 
 log = logging.getLogger(__name__)
 
 Reader = Callable[[int], Awaitable[list[Item]]]  # an event's items, from the store
-Watcher = Callable[[str, int, int | None], None]
 
 
 class ContributionBoard:
@@ -37,7 +37,7 @@ class ContributionBoard:
         self._forgets = 0  # how many events were forgotten: a read begun before is stale
 
     def watch(self, watcher: Watcher) -> None:
-        """Be told ("contributions", event id, None) after every change is read."""
+        """Be told (CONTRIBUTIONS or VOTES, event id, None) after every change is read."""
         self._watchers.append(watcher)
 
     def loaded(self, event_id: int) -> list[Item] | None:
@@ -69,11 +69,11 @@ class ContributionBoard:
             task.cancel()
 
     async def on_message(self, message: Message) -> None:
-        kind = message.get("type")
-        if kind == "contributions":
-            self._schedule(int(message["event_id"]))
-        elif kind == "resync":
-            self.recheck()
+        match message:
+            case Contributions(event_id=event_id):
+                self._schedule(event_id)
+            case Resync():
+                self.recheck()
 
     def recheck(self) -> None:
         """Read every event watched here again (a message may have been lost)."""
@@ -103,7 +103,8 @@ class ContributionBoard:
                 self._items[event_id] = items
                 shape = _shape(items)
                 # Only upvotes moved (the common case while a room votes): "votes".
-                what = "votes" if shape == self._shapes.get(event_id) else "contributions"
+                same = shape == self._shapes.get(event_id)
+                what = WatchKind.VOTES if same else WatchKind.CONTRIBUTIONS
                 self._shapes[event_id] = shape
                 for watcher in self._watchers:
                     watcher(what, event_id, None)

@@ -28,6 +28,7 @@ from podium.domain.contributions import (
     is_near_duplicate,
 )
 from podium.domain.errors import NotAllowed, NotFound
+from podium.live.messages import Contributions
 from podium.services import read_models
 from podium.services.context import Context
 from podium.services.live_cache import LiveEvent
@@ -42,7 +43,7 @@ ROOM_WINDOW = timedelta(seconds=60)  # anyone's texts, for the same text pasted 
 
 
 async def changed(rt: Context, event_id: int) -> None:
-    await rt.publish({"type": "contributions", "event_id": event_id})
+    await rt.publish(Contributions(event_id))
 
 
 async def all_items(rt: Context, event_id: int) -> list[Item]:

@@ -56,7 +56,8 @@ from podium.domain.contributions import Moderation
 from podium.domain.questions import QuestionSpec
 from podium.domain.tally import Tally
 from podium.domain.word_edits import EditAction, WordEdit
-from podium.live.hub import Message
+from podium.live.messages import AnswerChange, Answers, Message, Resync, State, Structure
+from podium.live.watch import Watcher, WatchKind
 from podium.services.specs import spec_of
 from podium.store.tables import Answer, Event, Question, WordEditRow
 
@@ -107,7 +108,6 @@ class LiveEvent:
         return [self.questions[i] for i in self.order]
 
 
-Watcher = Callable[[str, int, int | None], None]  # (what, event_id, question_id)
 # A committed change as heard: (question_id, old value, new value, row id, old row id)
 Change = tuple[int, Any, Any, int, int | None]
 
@@ -168,7 +168,7 @@ class LiveCache:
         self._gone: list[Callable[[int], None]] = []
 
     def watch(self, watcher: Watcher) -> None:
-        """Be told of every change: ("results", event, question) or ("state", event, None)."""
+        """Be told of every change: (RESULTS, event, question) or (STATE, event, None)."""
         self._watchers.append(watcher)
 
     def on_gone(self, callback: Callable[[int], None]) -> None:
@@ -205,7 +205,7 @@ class LiveCache:
     async def reload(self, event_id: int) -> None:
         """Rebuild the event's tallies from the stored rows (rows were missed)."""
         await self._refresh(event_id, keep_tallies=False)
-        self._tell("state", event_id, None)
+        self._tell(WatchKind.STATE, event_id, None)
 
     async def get(self, event_id: int) -> LiveEvent | None:
         live = self._events.get(event_id)
@@ -235,40 +235,40 @@ class LiveCache:
         return await self.get(event_id)
 
     async def on_message(self, message: Message) -> None:
-        kind = message.get("type")
-        if kind == "answers":
-            self._hear_answers(message["items"])
-        elif kind in ("state", "structure"):
-            event_id = message["event_id"]
-            # An event still loading may have read the state before this change: reload too.
-            if event_id in self._events or event_id in self._pending:
-                await self._refresh(event_id, keep_tallies=True)
-            self._tell("state", event_id, None)
-        elif kind == "resync":
-            # Messages may have been lost: every tally is rebuilt from the stored rows.
-            for event_id in sorted(set(self._events) | set(self._pending)):
-                await self.reload(event_id)
+        match message:
+            case Answers(changes=changes):
+                self._hear_answers(changes)
+            case State(event_id=event_id) | Structure(event_id=event_id):
+                # An event still loading may have read the state before this change: reload too.
+                if event_id in self._events or event_id in self._pending:
+                    await self._refresh(event_id, keep_tallies=True)
+                self._tell(WatchKind.STATE, event_id, None)
+            case Resync():
+                # Messages may have been lost: every tally is rebuilt from the stored rows.
+                for event_id in sorted(set(self._events) | set(self._pending)):
+                    await self.reload(event_id)
 
-    def _hear_answers(self, items: list[list[Any]]) -> None:
+    def _hear_answers(self, items: tuple[AnswerChange, ...]) -> None:
         changed: set[tuple[int, int]] = set()
-        for event_id, question_id, old, new, row_id, old_row_id in items:
-            change: Change = (question_id, old, new, row_id, old_row_id)
+        for item in items:
+            event_id = item.event_id
+            change: Change = (item.question_id, item.old, item.new, item.row_id, item.old_row_id)
             pending = self._pending.get(event_id)
             if pending is not None:
                 pending.append(change)
                 continue
             live = self._events.get(event_id)
             if live is not None and _apply(live, change):
-                changed.add((event_id, question_id))
+                changed.add((event_id, item.question_id))
         for event_id, question_id in sorted(changed):
-            self._tell("results", event_id, question_id)
+            self._tell(WatchKind.RESULTS, event_id, question_id)
 
     def _apply_heard(self, live: LiveEvent, changes: list[Change]) -> None:
         changed = {change[0] for change in changes if _apply(live, change)}
         for question_id in sorted(changed):
-            self._tell("results", live.id, question_id)
+            self._tell(WatchKind.RESULTS, live.id, question_id)
 
-    def _tell(self, what: str, event_id: int, question_id: int | None) -> None:
+    def _tell(self, what: WatchKind, event_id: int, question_id: int | None) -> None:
         for watcher in self._watchers:
             watcher(what, event_id, question_id)
 
