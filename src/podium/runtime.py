@@ -4,18 +4,15 @@ settings.
 Web, CLI and tests hold one `Runtime` and pass it to the service functions, which
 know it only as `services.context.Context`: nothing in services imports this module.
 
-It also holds the one path by which an event leaves memory, `forget`: the live
-cache, the board, the writer's participants, the reconciler and the views added
-with `add_view` (the fan-out) drop all of it. A deleted event is forgotten in every
-process (the hub's `Forget` message); an event that no request asked for in
-`evict_after` seconds and that has no open stream is forgotten here, and loaded
-again on its next request.
+It also wires the one path by which an event leaves memory (`forget`,
+services/live_eviction.py): the views added with `add_view` (the fan-out), the
+board, the writer's participants, the reconciler and the live cache drop all of it,
+on the hub's `Forget` (a deleted event, every process) or when it is idle.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from functools import partial
 
@@ -27,6 +24,7 @@ from podium.live.messages import Answers, Forget, Message, State, Structure
 from podium.live.periodic import Periodic
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
+from podium.services.live_eviction import Eviction
 from podium.services.read_models import all_items
 from podium.services.reconciler import Reconciler
 from podium.settings import Settings
@@ -70,8 +68,13 @@ class Runtime:
         self.hub.add_listener(self.live.on_message)
         self.hub.add_listener(self.board.on_message)
         self.hub.add_listener(self._hear_forget)
+        self.eviction = Eviction(self.live.idle, settings.evict_after)
+        self.eviction.hold(self.board.forget)
+        self.eviction.hold(self.writer.forget_event)
+        if self.reconciler is not None:
+            self.eviction.hold(self.reconciler.forget)
+        self.eviction.hold(self.live.forget)  # last: the others may look at the event
         self.live.on_gone(self.forget)  # a reload found it deleted: its message was lost
-        self._views: list[tuple[Callable[[int], None], Callable[[int], bool]]] = []
         self._evictor = Periodic(
             "podium-evictor", min(60.0, settings.evict_after / 4), self.evict_idle
         )
@@ -114,28 +117,15 @@ class Runtime:
     def add_view(self, forget: Callable[[int], None], in_use: Callable[[int], bool]) -> None:
         """A holder of live state outside the runtime (the fan-out): `forget` drops an
         event, `in_use` says whether it must stay (open streams)."""
-        self._views.append((forget, in_use))
+        self.eviction.add_view(forget, in_use)
 
     def forget(self, event_id: int) -> None:
-        """Drop all that this process keeps of the event; what asks for it later loads
-        it again (or finds it gone)."""
-        for forget, _in_use in self._views:
-            forget(event_id)  # first: a view may look at the live event it forgets
-        self.board.forget(event_id)
-        self.writer.forget_event(event_id)
-        if self.reconciler is not None:
-            self.reconciler.forget(event_id)
-        self.live.forget(event_id)
+        """Drop all that this process keeps of the event."""
+        self.eviction.forget(event_id)
 
     def evict_idle(self, now: float | None = None) -> list[int]:
-        """Forget the events idle for `evict_after` seconds (the live cache's clock)
-        without an open stream; returns them."""
-        now = time.monotonic() if now is None else now
-        idle = self.live.idle(now - self.settings.evict_after)
-        evicted = [e for e in idle if not any(in_use(e) for _forget, in_use in self._views)]
-        for event_id in evicted:
-            self.forget(event_id)
-        return evicted
+        """Forget the events idle for `evict_after` seconds without an open stream."""
+        return self.eviction.evict_idle(now)
 
     async def _hear_forget(self, message: Message) -> None:
         if isinstance(message, Forget):

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from podium.domain.tally import Result, Tally
 from podium.live.messages import Resync, State
 from podium.runtime import Runtime, answers_message
-from podium.services import live_cache
+from podium.services import live_load
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
@@ -66,7 +66,7 @@ async def other(runtime: Runtime) -> AsyncIterator[OtherProcess]:
 
 def during_load(monkeypatch: pytest.MonkeyPatch, before: Hook | None, after: Hook | None) -> None:
     """Run `before` just before the load reads the answers table, `after` just after."""
-    read = live_cache.read_answer_rows
+    read = live_load.read_answer_rows
 
     async def reading(session: Any, question_ids: list[int]) -> Any:
         if before is not None:
@@ -76,7 +76,7 @@ def during_load(monkeypatch: pytest.MonkeyPatch, before: Hook | None, after: Hoo
             await after()
         return rows
 
-    monkeypatch.setattr(live_cache, "read_answer_rows", reading)
+    monkeypatch.setattr(live_load, "read_answer_rows", reading)
 
 
 async def setup(
