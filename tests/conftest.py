@@ -29,7 +29,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from sqlalchemy.engine import make_url
 
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 from podium.store.migrate import upgrade_in_thread
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import uvicorn
 
 from podium.app import create_app
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 
 T = TypeVar("T")

@@ -18,8 +18,8 @@ from podium.cli import main
 from podium.cli.server import run_server
 from podium.demo.run import simulation
 from podium.demo.seed import DemoInfo, ensure_demo, event_documents
+from podium.runtime import Runtime
 from podium.services.accounts import authenticate
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 
 PASSWORD = "correct horse battery"

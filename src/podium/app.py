@@ -13,7 +13,8 @@ from podium import __version__
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.presence import Presence
 from podium.live.sse import frame
-from podium.services.runtime import Runtime
+from podium.live.watch import WatchKind
+from podium.runtime import Runtime
 from podium.settings import Settings, secret_key_problem
 from podium.web import errors
 from podium.web.body_limit import BodyLimit
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     rt.add_view(fanout.forget, lambda event_id: fanout.count(event_id) > 0)
     rt.live.watch(frames.follow_settings(fanout.notify))
     rt.live.watch(presenter.follow_presenter_links(rt, fanout))
-    presence.watch(lambda event_id: fanout.notify("participants", event_id, None))
+    presence.watch(lambda event_id: fanout.notify(WatchKind.PARTICIPANTS, event_id, None))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

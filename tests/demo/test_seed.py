@@ -15,11 +15,11 @@ from podium.demo.seed import (
     open_polls,
     seed_data,
 )
+from podium.runtime import Runtime
 from podium.services.accounts import authenticate
 from podium.services.catalog import get_event, get_series
 from podium.services.catalog_common import as_utc
 from podium.services.event_io import export_event
-from podium.services.runtime import Runtime
 from podium.store.tables import Event, Question, QuestionOption, Series, User
 
 pytestmark = pytest.mark.sqlite_only  # the demo tests the product, not the store

@@ -27,8 +27,8 @@ from podium.demo.seed import (
 )
 from podium.demo.simulate import polls_of, simulate
 from podium.domain.tally import ChoiceResult, WordsResult
+from podium.runtime import Runtime
 from podium.services.catalog import get_event
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.tables import Answer
 

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy import func, select
 
+from podium.runtime import Runtime
 from podium.services import live_control
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.tables import Answer
 from tests.e2e.conftest import PHONE, TIMEOUT_MS, launch

@@ -6,6 +6,7 @@ from collections import Counter
 
 from podium.live.fanout import DEVICE, HEARTBEAT, MODERATOR, SCREEN, Fanout
 from podium.live.sse import frame
+from podium.live.watch import WatchKind
 
 
 class Source:
@@ -40,7 +41,7 @@ def test_one_encoding_per_event_audience_and_language() -> None:
     subs += [fanout.subscribe(1, SCREEN, "en") for _ in range(50)]
     source.calls.clear()
     source.version = 1
-    fanout.notify("results", 1, 7)
+    fanout.notify(WatchKind.RESULTS, 1, 7)
     fanout.tick(now=10.0)
     assert source.calls[("results", 1, SCREEN, "de")] == 1
     assert source.calls[("results", 1, SCREEN, "en")] == 1
@@ -55,7 +56,7 @@ def test_slow_subscriber_keeps_only_the_latest_frame() -> None:
     sub.take()
     for version in range(1, 50):
         source.version = version
-        fanout.notify("results", 1, 7)
+        fanout.notify(WatchKind.RESULTS, 1, 7)
         fanout.tick(now=float(version))
     chunk = sub.take()
     assert chunk.count(b"event: results") == 1
@@ -70,7 +71,7 @@ def test_devices_get_results_at_most_once_per_device_tick() -> None:
     screen.take()
     received = []
     for step in range(20):  # 5 seconds of ticks with a vote in every one
-        fanout.notify("results", 1, 7)
+        fanout.notify(WatchKind.RESULTS, 1, 7)
         fanout.tick(now=100.0 + step * 0.25)
         if device.take():
             received.append(step)
@@ -83,7 +84,7 @@ def test_nothing_is_sent_to_devices_while_results_are_hidden() -> None:
     source.device_results = False
     device = fanout.subscribe(1, DEVICE, "de")
     assert b"event: results" not in device.take()
-    fanout.notify("results", 1, 7)
+    fanout.notify(WatchKind.RESULTS, 1, 7)
     fanout.tick(now=50.0)
     fanout.tick(now=52.0)
     assert device.take() == b""
@@ -96,7 +97,7 @@ def test_state_change_reaches_every_audience_and_unsubscribe_stops_it() -> None:
     for s in [*subs, other_event]:
         s.take()
     fanout.unsubscribe(subs[0])
-    fanout.notify("state", 1, None)
+    fanout.notify(WatchKind.STATE, 1, None)
     fanout.tick(now=5.0)
     assert subs[0].take() == b""
     assert all(b"event: state" in s.take() for s in subs[1:])
@@ -109,7 +110,7 @@ def test_frames_carry_increasing_ids() -> None:
     sub = fanout.subscribe(1, SCREEN, "de")
     first = sub.take()
     source.version = 2
-    fanout.notify("results", 1, 7)
+    fanout.notify(WatchKind.RESULTS, 1, 7)
     fanout.tick(now=3.0)
     second = sub.take()
 
@@ -141,7 +142,7 @@ def test_every_stream_hears_a_heartbeat_per_period_spread_over_the_ticks() -> No
     assert set(beats.values()) == {2} and len(beats) == 800
     assert max(per_tick) == 10
     source.version = 2
-    fanout.notify("state", 1, None)
+    fanout.notify(WatchKind.STATE, 1, None)
     for n in range(161, 241):
         fanout.tick(now=start + 0.25 * n)
     chunk = subs[0].take()
@@ -165,7 +166,7 @@ def test_upvotes_reach_devices_and_moderators_as_counts_and_the_screen_as_its_li
     screen.take()
     assert b"event: contributions" in moderator.take()
     source.version = 1
-    fanout.notify("votes", 1, None)
+    fanout.notify(WatchKind.VOTES, 1, None)
     fanout.tick(now=10.0)
     assert b"event: contributions" in screen.take()
     for chunk in (device.take(), moderator.take()):
@@ -182,12 +183,12 @@ def test_devices_get_the_whole_list_first_then_deltas_and_again_after_a_missed_o
     slow.take()
     assert b"event: contributions" in first and b'"kind":"contributions_full"' in first
     source.version = 1
-    fanout.notify("contributions", 1, None)
+    fanout.notify(WatchKind.CONTRIBUTIONS, 1, None)
     fanout.tick(now=10.0)
     delta = reader.take()
     assert b"event: contributions" in delta and b'"kind":"contributions"' in delta
     source.version = 2  # the slow one has not read version 1: a delta on it would miss it
-    fanout.notify("contributions", 1, None)
+    fanout.notify(WatchKind.CONTRIBUTIONS, 1, None)
     fanout.tick(now=20.0)
     assert b'"kind":"contributions"' in reader.take()
     caught_up = slow.take()
@@ -200,10 +201,10 @@ def test_a_newer_list_replaces_unsent_counts() -> None:
     source, fanout = make()
     device = fanout.subscribe(1, DEVICE, "de")
     device.take()
-    fanout.notify("votes", 1, None)
+    fanout.notify(WatchKind.VOTES, 1, None)
     fanout.tick(now=10.0)
     source.version = 2
-    fanout.notify("contributions", 1, None)
+    fanout.notify(WatchKind.CONTRIBUTIONS, 1, None)
     fanout.tick(now=20.0)
     chunk = device.take()  # a slow reader: both were offered before it read
     assert b"event: contributions" in chunk and b"event: votes" not in chunk
@@ -224,7 +225,7 @@ def test_a_source_can_slow_its_results_down() -> None:
     pushed = []
     for n in range(1, 13):  # three seconds of ticks, results changing every tick
         source.version = n
-        fanout.notify("results", 1, 7)
+        fanout.notify(WatchKind.RESULTS, 1, 7)
         fanout.tick(now=100.0 + n * 0.25)
         if b"event: results" in screen.take():
             pushed.append(n)
@@ -259,8 +260,8 @@ def test_one_events_failing_render_does_not_silence_the_others() -> None:
     source.failing = True
     source.version = 1
     for event_id in (1, 2, 3):
-        fanout.notify("state", event_id, None)
-        fanout.notify("contributions", event_id, None)
+        fanout.notify(WatchKind.STATE, event_id, None)
+        fanout.notify(WatchKind.CONTRIBUTIONS, event_id, None)
     everything = Counter({"state": 1, "results": 1, "contributions": 1})
     fanout.tick(now=10.0)
     for event_id in (1, 3):  # the others' frames of this tick went out, to every audience
@@ -289,8 +290,8 @@ def test_forgetting_an_event_drops_its_frames_and_ends_its_streams() -> None:
     gone = [fanout.subscribe(1, audience, "de") for audience in (SCREEN, DEVICE, MODERATOR)]
     kept = fanout.subscribe(2, SCREEN, "de")
     kept.take()
-    fanout.notify("results", 1, 7)
-    fanout.notify("results", 2, 8)
+    fanout.notify(WatchKind.RESULTS, 1, 7)
+    fanout.notify(WatchKind.RESULTS, 2, 8)
     fanout.forget(1)
     assert all(sub.closed for sub in gone) and not kept.closed
     assert fanout.count(1) == 0 and fanout.count(2) == 1

@@ -7,11 +7,11 @@ import uuid
 
 from podium.live.fanout import DEVICE, SCREEN, Fanout
 from podium.live.sse import frame
+from podium.runtime import Runtime
 from podium.services import contributions, live_control, moderation
 from podium.services.catalog_events import create_event, delete_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.writer import AnswerWrite
 from podium.web.frames import Frames

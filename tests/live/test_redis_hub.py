@@ -17,12 +17,12 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from podium.live.hub import Message
+from podium.live.messages import Message, MessageType, Resync, State, Structure
 from podium.live.redis_hub import RedisHub, safe_url
+from podium.runtime import Runtime
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.writer import AnswerWrite
 
@@ -49,7 +49,8 @@ class Heard:
         return [
             m
             for m in self.messages
-            if m.get("type") == kind and (reason is None or m.get("reason") == reason)
+            if m.type == MessageType(kind)
+            and (reason is None or (isinstance(m, Resync) and m.reason == reason))
         ]
 
 
@@ -79,10 +80,10 @@ async def test_every_hub_hears_every_message_its_own_included(
 ) -> None:
     a, heard_a = await start(hubs, channel)
     b, heard_b = await start(hubs, channel)
-    await a.publish({"type": "state", "event_id": 7})
+    await a.publish(State(7))
     await eventually(lambda: bool(heard_a.of("state")) and bool(heard_b.of("state")))
     # delivered as published: the publish time went into the lag histogram
-    assert heard_a.of("state") == heard_b.of("state") == [{"type": "state", "event_id": 7}]
+    assert heard_a.of("state") == heard_b.of("state") == [State(7)]
     # each hub's start broadcast a resync first: b heard its own and then the state
     assert b.lag.count == b.received == 2 and 0 <= b.lag.sum < 1.0
     assert a.published == 2 and b.published == 1
@@ -120,7 +121,7 @@ async def test_a_dropped_subscription_reconnects_and_resyncs(
         lambda: bool(heard_a.of("resync", "reconnected") and heard_b.of("resync", "reconnected"))
     )
     assert (a.reconnects, b.reconnects) == (1, 1)
-    await b.publish({"type": "structure", "event_id": 1})
+    await b.publish(Structure(1))
     await eventually(lambda: bool(heard_a.of("structure")))
 
 
@@ -144,16 +145,16 @@ async def test_a_failed_publish_is_followed_by_a_resync_everywhere(
         return await real(*args)
 
     monkeypatch.setattr(publisher, "publish", flaky)
-    await a.publish({"type": "state", "event_id": 1})  # lost, and no exception
+    await a.publish(State(1))  # lost, and no exception
     assert a.publish_failures == 1  # podium_hub_publish_failures_total
     await eventually(
         lambda: bool(
             heard_a.of("resync", "messages lost") and heard_b.of("resync", "messages lost")
         )
     )
-    await a.publish({"type": "state", "event_id": 2})
+    await a.publish(State(2))
     await eventually(lambda: bool(heard_b.of("state")))
-    assert heard_b.of("state") == [{"type": "state", "event_id": 2}]
+    assert heard_b.of("state") == [State(2)]
 
 
 async def test_garbage_on_the_channel_is_ignored(hubs: list[RedisHub], channel: str) -> None:
@@ -164,8 +165,26 @@ async def test_garbage_on_the_channel_is_ignored(hubs: list[RedisHub], channel: 
         await other.publish(channel, b"[1, 2]")
     finally:
         await other.aclose()
-    await a.publish({"type": "state", "event_id": 3})
+    await a.publish(State(3))
     await eventually(lambda: bool(heard_a.of("state")))
+
+
+async def test_a_newer_peers_message_is_logged_once_and_ignored(
+    hubs: list[RedisHub], channel: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    a, heard_a = await start(hubs, channel)
+    other = Redis.from_url(REDIS_URL)
+    try:
+        for _ in range(3):
+            await other.publish(channel, b'{"type":"applause","event_id":3,"count":9}')
+    finally:
+        await other.aclose()
+    await a.publish(State(4))
+    await eventually(lambda: bool(heard_a.of("state")))
+    # its own "peer started" resync aside, the listener heard only the known message
+    assert [m for m in heard_a.messages if not isinstance(m, Resync)] == [State(4)]
+    warned = [r for r in caplog.records if "applause" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].levelname == "WARNING"
 
 
 async def test_an_unreachable_redis_stops_the_start_with_a_clear_message() -> None:

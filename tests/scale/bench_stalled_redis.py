@@ -36,9 +36,9 @@ import httpx
 
 from podium.bench.latency import summarise_ms
 from podium.bench.system import machine
+from podium.runtime import Runtime
 from podium.services import live_control
 from podium.services.event_io import import_event
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.migrate import upgrade_in_thread
 from tests.scale.conftest import EVENT_YAML, REDIS_URL, SECRET_KEY, PodiumServer, server_env

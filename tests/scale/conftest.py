@@ -26,9 +26,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from podium.cli import main as podium_command
+from podium.runtime import Runtime
 from podium.services import accounts
 from podium.services.event_io import import_event
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from podium.demo.seed import ORGANISER_EMAIL, ORGANISER_PASSWORD, ensure_demo, open_polls
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 
 SECRET_KEY = "scale-test-secret-key-that-is-long-enough"

@@ -23,8 +23,8 @@ from redis import Redis
 from redis.client import PubSub
 from sqlalchemy import select
 
+from podium.runtime import Runtime
 from podium.services import live_control
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.tables import Answer
 from tests.scale.conftest import REDIS_URL

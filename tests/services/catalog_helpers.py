@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from podium.live.hub import Message
+from podium.live.messages import Message
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog import QuestionInput
-from podium.services.runtime import Runtime
 from podium.store.tables import Answer, Base, Participant
 
 BERLIN_WINTER = timezone(timedelta(hours=1))

@@ -5,8 +5,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from podium.domain.errors import NotFound, RuleViolation
+from podium.runtime import Runtime
 from podium.services import accounts, catalog
-from podium.services.runtime import Runtime
 from podium.store.tables import User
 from tests.services.catalog_helpers import snapshot
 

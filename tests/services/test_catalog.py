@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from podium.domain.errors import NotFound, RuleViolation
+from podium.live.messages import Structure
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog_common import as_utc
-from podium.services.runtime import Runtime
 from podium.store.tables import EventModerator, User
 from tests.services.catalog_helpers import BERLIN_WINTER, answer, published, snapshot, top3
 
@@ -81,7 +82,7 @@ async def test_deleting_a_series_keeps_its_events(runtime: Runtime) -> None:
     assert (await catalog.list_series(runtime))[0].position == 0
     kept = await catalog.get_event(runtime, event.id)
     assert kept.series_id is None and kept.series is None
-    assert {"type": "structure", "event_id": event.id} in messages
+    assert Structure(event.id) in messages
 
 
 async def test_move_series_reorders_and_stops_at_the_ends(runtime: Runtime) -> None:
@@ -133,7 +134,7 @@ async def test_create_event_gives_codes_and_publishes(runtime: Runtime) -> None:
     assert event.questions == []
     # Stored in UTC; SQLite hands it back without the zone, as_utc puts it back.
     assert as_utc(event.starts_at) == datetime(2021, 2, 2, 9, 0, tzinfo=UTC)
-    assert messages == [{"type": "structure", "event_id": event.id}]
+    assert messages == [Structure(event.id)]
 
 
 async def test_events_of_the_same_title_differ_in_slug_code_and_token(runtime: Runtime) -> None:

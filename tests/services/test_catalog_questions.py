@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from podium.domain.errors import NotAllowed, NotFound, RuleViolation
+from podium.live.messages import Structure
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog import QuestionInput
-from podium.services.runtime import Runtime
 from podium.store.tables import Event
 from tests.services.catalog_helpers import TOPICS, answer, published, snapshot, top3
 
@@ -25,7 +26,7 @@ async def test_add_question_appends_with_options_and_complete_settings(runtime: 
     assert (first.position, second.position) == (0, 1)
     stored = await catalog.get_event(runtime, event.id)
     assert [q.title for q in stored.questions] == ["Ihre drei Top-Themen?", "Drei Stichworte"]
-    assert messages == [{"type": "structure", "event_id": event.id}] * 2
+    assert messages == [Structure(event.id)] * 2
 
 
 async def test_options_are_dropped_for_kinds_without_options(runtime: Runtime) -> None:
@@ -197,5 +198,5 @@ async def test_move_question_within_its_event(runtime: Runtime) -> None:
     await catalog.move_question(runtime, c.id, -10)
     after = await catalog.get_event(runtime, event.id)
     assert [(q.title, q.position) for q in after.questions] == [("C", 0), ("B", 1), ("A", 2)]
-    assert messages == [{"type": "structure", "event_id": event.id}] * 2
+    assert messages == [Structure(event.id)] * 2
     del b

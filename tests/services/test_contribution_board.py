@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from podium.runtime import Runtime
 from podium.services import contributions, moderation
 from podium.services.catalog_events import create_event
-from podium.services.runtime import Runtime
 
 
 async def heard(rt: Runtime, seen: list[tuple[str, int]], count: int) -> None:

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from podium.domain.contributions import State
 from podium.domain.errors import RuleViolation
+from podium.runtime import Runtime
 from podium.services import contributions, moderation
 from podium.services.catalog_events import create_event
 from podium.services.live_cache import LiveEvent
-from podium.services.runtime import Runtime
 from podium.store.tables import Contribution, ContributionVote
 
 

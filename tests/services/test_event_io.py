@@ -6,10 +6,11 @@ import pytest
 import yaml
 
 from podium.domain.errors import RuleViolation
+from podium.live.messages import Structure
+from podium.runtime import Runtime
 from podium.services import catalog
 from podium.services.catalog import QuestionInput
 from podium.services.event_io import export_event, import_event
-from podium.services.runtime import Runtime
 from podium.store.tables import Event
 from tests.services.catalog_helpers import published, snapshot
 
@@ -79,7 +80,7 @@ async def test_round_trip_is_lossless_and_reuses_the_series(runtime: Runtime) ->
     assert copy.series_id == original.series_id
     assert len(await catalog.list_series(runtime)) == 1
     assert [q.title for q in copy.questions] == [q.title for q in original.questions]
-    assert messages == [{"type": "structure", "event_id": copy.id}]
+    assert messages == [Structure(copy.id)]
 
 
 async def test_import_creates_a_missing_series(runtime: Runtime) -> None:

@@ -8,10 +8,10 @@ import uuid
 
 from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import frame
+from podium.runtime import Runtime
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime
 from podium.store.writer import AnswerWrite
 from podium.web.frames import Frames
 from podium.web.templating import make_templates

@@ -9,6 +9,7 @@ import uuid
 
 from podium.domain.contributions import State
 from podium.domain.errors import NotAllowed
+from podium.runtime import Runtime
 from podium.services import contributions, live_control, moderation
 from podium.services.catalog_events import create_event, delete_event
 from podium.services.catalog_questions import QuestionInput, add_question
@@ -16,7 +17,6 @@ from podium.services.event_io import export_event, import_event
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
 from podium.services.results import event_results
-from podium.services.runtime import Runtime
 from podium.store.writer import Outcome
 
 TEST_PHONE = "test-phone-" + "t" * 30

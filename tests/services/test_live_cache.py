@@ -19,11 +19,12 @@ import pytest
 from sqlalchemy import select, update
 
 from podium.domain.tally import Result, Tally
-from podium.services import live_cache
+from podium.live.messages import Resync, State
+from podium.runtime import Runtime, answers_message
+from podium.services import live_load
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime, answers_message
 from podium.services.specs import spec_of
 from podium.store.tables import Answer, Event, Question
 from podium.store.writer import AnswerWrite, AnswerWriter, Committed
@@ -65,7 +66,7 @@ async def other(runtime: Runtime) -> AsyncIterator[OtherProcess]:
 
 def during_load(monkeypatch: pytest.MonkeyPatch, before: Hook | None, after: Hook | None) -> None:
     """Run `before` just before the load reads the answers table, `after` just after."""
-    read = live_cache.read_answer_rows
+    read = live_load.read_answer_rows
 
     async def reading(session: Any, question_ids: list[int]) -> Any:
         if before is not None:
@@ -75,7 +76,7 @@ def during_load(monkeypatch: pytest.MonkeyPatch, before: Hook | None, after: Hoo
             await after()
         return rows
 
-    monkeypatch.setattr(live_cache, "read_answer_rows", reading)
+    monkeypatch.setattr(live_load, "read_answer_rows", reading)
 
 
 async def setup(
@@ -220,7 +221,7 @@ async def test_a_resync_recovers_lost_changes(runtime: Runtime, other: OtherProc
     await other.answer(event_id, question_id, p2, [b])
     other.held.clear()  # lost: Redis was away
     assert (await cached_result(runtime, event_id, question_id)).respondents == 0
-    await runtime.live.on_message({"type": "resync"})
+    await runtime.live.on_message(Resync())
     assert (await cached_result(runtime, event_id, question_id)).respondents == 2
     assert ("state", event_id, None) in told
 
@@ -239,9 +240,7 @@ async def test_a_state_change_heard_while_loading_is_not_missed(
                 update(Event).where(Event.id == event_id).values(current_question_id=question_id)
             )
         # the hub's own task delivers it, while this load holds the event's lock
-        heard.append(
-            asyncio.create_task(runtime.live.on_message({"type": "state", "event_id": event_id}))
-        )
+        heard.append(asyncio.create_task(runtime.live.on_message(State(event_id))))
 
     during_load(monkeypatch, moderator_changes_state, None)
     first = await runtime.live.get(event_id)
@@ -288,7 +287,7 @@ async def test_any_interleaving_of_loads_and_changes(
         during_load(monkeypatch, lambda: steps(rng.randint(0, 4)), lambda: steps(5))
         await runtime.live.get(event_id)
         await steps(rng.randint(0, 6))
-        await runtime.live.on_message({"type": "resync"})
+        await runtime.live.on_message(Resync())
         await steps(rng.randint(0, 6))
         monkeypatch.undo()
         while any(p.held for p in processes):

@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from podium.live.hub import MemoryHub, Message
+from podium.live.hub import MemoryHub
+from podium.live.messages import Message
+from podium.runtime import Runtime
 from podium.services import contributions, moderation
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
 from podium.services.reconciler import Reconciler
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.writer import AnswerWrite
 from tests.live.test_redis_hub import REDIS_URL

@@ -9,12 +9,12 @@ import pytest
 
 from podium.domain.errors import RuleViolation
 from podium.domain.tally import WordsResult
+from podium.runtime import Runtime
 from podium.services import word_edits
 from podium.services.accounts import create_user
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime
 from podium.store.writer import AnswerWrite
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from podium.cli import main
+from podium.runtime import Runtime
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import participant_id
-from podium.services.runtime import Runtime
 from podium.store.engine import (
     POSTGRES_POOL,
     DatabaseUnavailable,

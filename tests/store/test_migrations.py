@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Connection, Integer, MetaData, inspect, text
 
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 from podium.store.engine import make_engine
 from podium.store.migrate import (

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from podium.runtime import Runtime
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
 from podium.services.participation import token_hash
-from podium.services.runtime import Runtime
 from podium.store.engine import make_engine
 from podium.store.tables import Answer, Participant
 from podium.store.writer import AnswerWrite, AnswerWriter, Committed, Outcome

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from podium.domain.errors import Overloaded
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.store.writer import AnswerWriter, Committed, Outcome
 from tests.store.test_writer import rows, setup, write
 

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from podium.app import create_app
+from podium.runtime import Runtime
 from podium.services import accounts
 from podium.services.catalog_events import create_event
 from podium.services.catalog_questions import QuestionInput, add_question
-from podium.services.runtime import Runtime
 from podium.settings import Settings
 from podium.store.tables import Event
 

@@ -11,7 +11,7 @@ from typing import Any
 from podium import i18n
 from podium.domain.codes import new_token
 from podium.services import contributions
-from podium.services.contributions import Item
+from podium.services.read_models import Item
 from podium.web.messages import message
 from tests.web.conftest import Demo, Harness, csrf_of
 

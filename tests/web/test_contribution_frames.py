@@ -15,7 +15,7 @@ import pytest
 from podium import i18n
 from podium.domain.contributions import State, Status
 from podium.live.fanout import DEVICE, MODERATOR, SCREEN
-from podium.services.contributions import Item
+from podium.services.read_models import Item
 from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, QueueLists, revision
 from podium.web.frames import votes_frame
 from podium.web.templating import make_environment

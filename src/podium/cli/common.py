@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from podium.domain.errors import RuleViolation
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 
 LIST_ZONE = ZoneInfo("Europe/Berlin")

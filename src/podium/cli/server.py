@@ -19,7 +19,7 @@ from podium.cli.common import (
 )
 from podium.cli.database import upgrade_database
 from podium.cli.secret_key import require_secret_key, with_demo_key
-from podium.services.runtime import Runtime
+from podium.runtime import Runtime
 from podium.settings import Settings
 
 OnStarted = Callable[[Runtime, str], Awaitable[None]]

@@ -9,8 +9,8 @@ from podium.demo.seed import DemoInfo, open_polls, seed_data
 from podium.demo.simulate import polls_of, simulate
 from podium.domain.codes import format_join_code
 from podium.domain.tally import ChoiceResult
+from podium.runtime import Runtime
 from podium.services.catalog import get_event
-from podium.services.runtime import Runtime
 
 OnStarted = Callable[[Runtime, str], Awaitable[None]]
 

@@ -11,11 +11,11 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from podium.runtime import Runtime
 from podium.services import live_control
 from podium.services.accounts import create_user, get_user_by_email
 from podium.services.catalog_series import create_series
 from podium.services.event_io import import_event
-from podium.services.runtime import Runtime
 from podium.store.tables import Event, Question, Series
 
 ORGANISER_EMAIL = "organiser@podium.example"

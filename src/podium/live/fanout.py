@@ -30,6 +30,7 @@ from functools import partial
 from typing import Protocol
 
 from podium.live.periodic import Periodic
+from podium.live.watch import WatchKind
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ AUDIENCES = (SCREEN, DEVICE, MODERATOR)
 # device tick) and moderators get the counts instead of the whole list again; the
 # screen, which shows the top five, gets its small contributions frame.
 # "participants": how many are connected (live/presence.py), for the console.
-KINDS = ("state", "results", "contributions", "votes", "participants")
+KINDS = tuple(WatchKind)  # in the order a new subscriber gets them
 # Devices and moderators get the contributions list as deltas on the frame before
 # (same bytes for all); this whole list goes, as a "contributions" frame, to one that
 # subscribes and to one whose buffer still held the frame before (it would miss that
@@ -77,8 +78,8 @@ class Subscriber:
 
     def offer(self, kind: str, data: bytes) -> None:
         self.pending[kind] = data  # replaces an unsent older frame of the same kind
-        if kind == "contributions":
-            self.pending.pop("votes", None)  # older counts must not follow the newer list
+        if kind == WatchKind.CONTRIBUTIONS:
+            self.pending.pop(WatchKind.VOTES, None)  # older counts must not follow the newer list
         self.wake.set()
 
     def close(self, *_: object) -> None:
@@ -124,16 +125,16 @@ class Fanout:
         )
         self._latest: dict[tuple[int, str, str, str], bytes | None] = {}
         self._state_dirty: set[int] = set()
-        self._dirty: dict[str, set[int]] = {
-            "results": set(),
-            "contributions": set(),
-            "votes": set(),
-            "participants": set(),
+        self._dirty: dict[WatchKind, set[int]] = {
+            WatchKind.RESULTS: set(),
+            WatchKind.CONTRIBUTIONS: set(),
+            WatchKind.VOTES: set(),
+            WatchKind.PARTICIPANTS: set(),
         }
-        self._device_due: dict[str, set[int]] = {
-            "results": set(),
-            "contributions": set(),
-            "votes": set(),
+        self._device_due: dict[WatchKind, set[int]] = {
+            WatchKind.RESULTS: set(),
+            WatchKind.CONTRIBUTIONS: set(),
+            WatchKind.VOTES: set(),
         }
         self._last_device_push = 0.0
         self._last_results: dict[int, float] = {}  # event id -> when its results last went out
@@ -147,9 +148,9 @@ class Fanout:
     def subscribe(self, event_id: int, audience: str, lang: str) -> Subscriber:
         subscriber = Subscriber(event_id, audience, lang)
         for kind in KINDS:
-            if kind == "votes":  # the full state: "votes" is in "contributions"
+            if kind == WatchKind.VOTES:  # the full state: "votes" is in "contributions"
                 continue
-            whole = FULL_LIST if kind == "contributions" and audience in LISTS else kind
+            whole = FULL_LIST if kind == WatchKind.CONTRIBUTIONS and audience in LISTS else kind
             data = self._frame(whole, event_id, audience, lang)
             if data is not None:
                 subscriber.pending[kind] = data
@@ -202,14 +203,12 @@ class Fanout:
 
     # -- changes -------------------------------------------------------------------
 
-    def notify(self, what: str, event_id: int, question_id: int | None) -> None:
+    def notify(self, what: WatchKind, event_id: int, question_id: int | None) -> None:
         """Called by the live cache on every change; cheap, the ticker does the work."""
-        if what == "state":
+        if what == WatchKind.STATE:
             self._state_dirty.add(event_id)
-        elif what == "participants":
-            self._dirty["participants"].add(event_id)
         else:
-            self._dirty[what if what in ("contributions", "votes") else "results"].add(event_id)
+            self._dirty[what].add(event_id)
 
     # -- the ticker ---------------------------------------------------------------
 
@@ -223,43 +222,45 @@ class Fanout:
         state, self._state_dirty = self._state_dirty, set()
 
         def push_state(event_id: int) -> None:
-            self._invalidate(event_id, "state")
-            self._invalidate(event_id, "results")
-            self._push(event_id, "state", AUDIENCES)
-            self._push(event_id, "results", AUDIENCES)
+            self._invalidate(event_id, WatchKind.STATE)
+            self._invalidate(event_id, WatchKind.RESULTS)
+            self._push(event_id, WatchKind.STATE, AUDIENCES)
+            self._push(event_id, WatchKind.RESULTS, AUDIENCES)
 
         self._each(state, push_state, self._state_dirty)
-        for kind in ("results", "contributions", "votes"):
+        for kind in (WatchKind.RESULTS, WatchKind.CONTRIBUTIONS, WatchKind.VOTES):
             dirty, self._dirty[kind] = self._dirty[kind], set()
-            if kind == "results":
+            if kind == WatchKind.RESULTS:
                 dirty = self._results_due(dirty - state, now)
 
-            def push(event_id: int, kind: str = kind) -> None:
+            def push(event_id: int, kind: WatchKind = kind) -> None:
                 self._invalidate(event_id, kind)
-                if kind == "votes":
+                if kind == WatchKind.VOTES:
                     # the full list holds the counts too: new subscribers get them there
-                    self._invalidate(event_id, "contributions")
-                    self._push(event_id, "contributions", (SCREEN,))
+                    self._invalidate(event_id, WatchKind.CONTRIBUTIONS)
+                    self._push(event_id, WatchKind.CONTRIBUTIONS, (SCREEN,))
                     # moderators: the counts, not the whole queue again (it re-sorts
                     # under their hands and grows with every contribution)
-                    self._push(event_id, "votes", (MODERATOR,))
+                    self._push(event_id, WatchKind.VOTES, (MODERATOR,))
                 else:
                     self._push(event_id, kind, (SCREEN, MODERATOR))
                 self._device_due[kind].add(event_id)
 
             failed = self._each(dirty, push, self._dirty[kind])
-            if kind == "results":
+            if kind == WatchKind.RESULTS:
                 for event_id in failed:  # not sent: its next try need not wait
                     self._last_results.pop(event_id, None)
-        participants, self._dirty["participants"] = self._dirty["participants"], set()
+        participants = self._dirty[WatchKind.PARTICIPANTS]
+        self._dirty[WatchKind.PARTICIPANTS] = set()
 
         def push_participants(event_id: int) -> None:
-            self._invalidate(event_id, "participants")
-            self._push(event_id, "participants", (MODERATOR,))
+            self._invalidate(event_id, WatchKind.PARTICIPANTS)
+            self._push(event_id, WatchKind.PARTICIPANTS, (MODERATOR,))
 
-        self._each(participants, push_participants, self._dirty["participants"])
-        self._device_due["results"] -= state
-        self._device_due["votes"] -= self._device_due["contributions"]  # the list has them
+        self._each(participants, push_participants, self._dirty[WatchKind.PARTICIPANTS])
+        self._device_due[WatchKind.RESULTS] -= state
+        # the list has the votes
+        self._device_due[WatchKind.VOTES] -= self._device_due[WatchKind.CONTRIBUTIONS]
         due_any = any(self._device_due.values())
         if due_any and now - self._last_device_push >= self._device_tick:
             self._last_device_push = now
@@ -335,11 +336,11 @@ class Fanout:
                 due.add(event_id)
                 self._last_results[event_id] = now
             else:
-                self._dirty["results"].add(event_id)  # still changed: next tick
+                self._dirty[WatchKind.RESULTS].add(event_id)  # still changed: next tick
         return due
 
     def _invalidate(self, event_id: int, kind: str) -> None:
-        kinds = (kind, FULL_LIST) if kind == "contributions" else (kind,)
+        kinds = (kind, FULL_LIST) if kind == WatchKind.CONTRIBUTIONS else (kind,)
         for key in [k for k in self._latest if k[0] == event_id and k[3] in kinds]:
             del self._latest[key]
 
@@ -351,7 +352,7 @@ class Fanout:
                 self._latest[key] = None
             else:
                 self._next_id += 1
-                event = "contributions" if kind == FULL_LIST else kind
+                event = WatchKind.CONTRIBUTIONS if kind == FULL_LIST else kind
                 self._latest[key] = self._framer(event, data, self._next_id)
         return self._latest[key]
 
@@ -363,7 +364,7 @@ class Fanout:
             subs = by_audience[audience]
             if not subs:
                 continue
-            deltas = kind == "contributions" and audience in LISTS
+            deltas = kind == WatchKind.CONTRIBUTIONS and audience in LISTS
             by_lang: dict[str, bytes | None] = {}
             for subscriber in subs:
                 lang = subscriber.lang

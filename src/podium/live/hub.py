@@ -1,17 +1,10 @@
 """The broadcast hub: every process hears every message, its own included.
 
-Messages are small JSON-able dicts:
-  {"type": "answers", "items": [[event_id, question_id, old, new, row_id, old_row_id], ...]}
-                                        committed answer changes (see store/writer.Committed)
-  {"type": "state", "event_id": N}      live state changed (current question, voting, results)
-  {"type": "structure", "event_id": N}  questions or event details edited
-  {"type": "forget", "event_id": N}     event deleted: every process drops all of it
-  {"type": "resync"}                    messages may have been lost: reload from the database
-  {"type": "presence", ...}             a process's connected participants (live/presence.py)
-A hub that sends messages elsewhere stamps each with its publish time (`"t"`,
-seconds since the epoch) and takes it off again on delivery: listeners get the
-message as published. Every hub keeps a histogram of delivery − publish time
-as `lag` (the in-process hub: always 0).
+Messages are the dataclasses of live/messages.py (`Answers`, `State`, `Structure`,
+`Contributions`, `Forget`, `Resync`, `PresenceCounts`). A hub that sends messages elsewhere encodes
+them with their publish time (`messages.to_json`) and decodes them on delivery:
+listeners get the message as published. Every hub keeps a histogram of delivery −
+publish time as `lag` (the in-process hub: always 0).
 
 The in-process hub delivers messages directly; the Redis hub (live/redis_hub.py,
 for several processes) implements the same interface.
@@ -22,13 +15,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
+from podium.live.messages import Message
 from podium.store.stats import Histogram
 
 log = logging.getLogger(__name__)
 
-Message = dict[str, Any]
+__all__ = ["Hub", "Listener", "MemoryHub", "Message", "deliver", "observe_lag"]
+
 Listener = Callable[[Message], Awaitable[None]]
 
 
@@ -47,18 +42,11 @@ class Hub(Protocol):
     async def stop(self) -> None: ...
 
 
-def stamped(message: Message) -> Message:
-    """A copy of the message with its publish time."""
-    return {**message, "t": time.time()}
-
-
-def unstamped(lag: Histogram, message: Message) -> Message:
-    """The message without its publish time, which goes into `lag`."""
-    sent = message.pop("t", None)
-    if isinstance(sent, int | float):
+def observe_lag(lag: Histogram, sent: float | None) -> None:
+    """Record how long a message took from its publish (`sent`) to now."""
+    if sent is not None:
         # Clocks of two hosts may disagree by a little: never record a negative lag.
         lag.observe(max(0.0, time.time() - sent))
-    return message
 
 
 async def deliver(listeners: Sequence[Listener], message: Message) -> None:
@@ -67,7 +55,7 @@ async def deliver(listeners: Sequence[Listener], message: Message) -> None:
         try:
             await listener(message)
         except Exception:
-            log.exception("hub listener failed on %s", message.get("type"))
+            log.exception("hub listener failed on %s", message.type)
 
 
 class MemoryHub:

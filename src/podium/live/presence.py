@@ -8,9 +8,8 @@ the latest counts of every process it heard, its own included (the hub delivers
 one's own messages too: one code path), and sums them. A process that stopped
 without a word (killed, cut off) is dropped after `expiry` seconds of silence.
 
-The hub message:
-  {"type": "presence", "process": "<id>", "counts": {"<event_id>": n, ...}}
-Events without participants are left out; `{}` says "none here" (sent on stop).
+The hub message is `PresenceCounts` (live/messages.py). Events without participants
+are left out; `{}` says "none here" (sent on stop).
 """
 
 from __future__ import annotations
@@ -19,12 +18,11 @@ import contextlib
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
-from podium.live.hub import Hub, Message
+from podium.live.hub import Hub
+from podium.live.messages import Message, PresenceCounts, Resync
 from podium.live.periodic import Periodic
 
-MESSAGE = "presence"
 CHECK = 0.2  # seconds between looks at the local counts: a change goes out within this
 SPACING = 1.0  # least time between two messages of a process
 HEARTBEAT = 10.0
@@ -32,19 +30,6 @@ EXPIRY = 30.0
 
 Counts = dict[int, int]
 Changed = Callable[[int], None]  # called with each event whose total changed
-
-
-def presence_message(process: str, counts: Counts) -> Message:
-    return {"type": MESSAGE, "process": process, "counts": {str(k): v for k, v in counts.items()}}
-
-
-def _parse(raw: Any) -> Counts | None:
-    if not isinstance(raw, dict):
-        return None
-    try:
-        return {int(k): int(v) for k, v in raw.items() if int(v) > 0}
-    except (TypeError, ValueError):
-        return None
 
 
 class Presence:
@@ -87,7 +72,7 @@ class Presence:
         await self._ticker.stop()
         # A hub that fails now is no matter: the others drop this process after `expiry`.
         with contextlib.suppress(Exception):
-            await self._hub.publish(presence_message(self.process, {}))
+            await self._hub.publish(PresenceCounts(self.process, {}))
 
     async def tick(self) -> None:
         now = self._clock()
@@ -96,7 +81,7 @@ class Presence:
             counts != self._sent or now - self._sent_at >= self._heartbeat
         ):
             self._sent, self._sent_at = counts, now
-            await self._hub.publish(presence_message(self.process, counts))
+            await self._hub.publish(PresenceCounts(self.process, counts))
         silent = [p for p, (when, _) in self._heard.items() if now - when > self._expiry]
         for process in silent:
             del self._heard[process]
@@ -104,17 +89,12 @@ class Presence:
             self._sum()
 
     async def on_message(self, message: Message) -> None:
-        if message.get("type") == "resync":
-            self._sent = None  # the others may have missed ours: say it again
-            return
-        if message.get("type") != MESSAGE:
-            return
-        counts = _parse(message.get("counts"))
-        process = message.get("process")
-        if counts is None or not isinstance(process, str):
-            return
-        self._heard[process] = (self._clock(), counts)
-        self._sum()
+        match message:
+            case Resync():
+                self._sent = None  # the others may have missed ours: say it again
+            case PresenceCounts(process=process, counts=counts):
+                self._heard[process] = (self._clock(), dict(counts))
+                self._sum()
 
     def _sum(self) -> None:
         totals: Counts = {}

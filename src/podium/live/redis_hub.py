@@ -7,22 +7,25 @@ delivers, one code path whether one process runs or ten.
 Redis pub/sub delivers at most once, so the hub makes losses visible instead of
 pretending they cannot happen:
 - when the subscription drops, the task reconnects with backoff and, once Redis
-  confirms the new subscription, tells its own listeners {"type": "resync"}: they
+  confirms the new subscription, tells its own listeners `Resync`: they
   reload from the database what they hold, since messages may have been missed;
 - when a publish fails, the message is dropped and, as soon as Redis answers again,
-  a {"type": "resync"} is broadcast, so that every process rereads what the lost
+  a `Resync` is broadcast, so that every process rereads what the lost
   message would have told it;
 - when a process starts it broadcasts a resync too: a process killed between a
   commit and its publish left rows the others never heard of.
 A resync costs each process one reload of the events it holds; the live cache
 makes a reload exact however messages and reloads interleave.
+
+Messages travel as JSON (live/messages.py); one of a type this process does not
+know, from a newer peer during a rolling upgrade, is logged (once per type) and
+dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from typing import Any
@@ -34,7 +37,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import RedisError
 
-from podium.live.hub import Listener, Message, deliver, stamped, unstamped
+from podium.live.hub import Listener, deliver, observe_lag
+from podium.live.messages import Message, Resync, UnknownMessage, from_json, to_json
 from podium.store.stats import Histogram
 
 log = logging.getLogger(__name__)
@@ -82,6 +86,7 @@ class RedisHub:
         self._lost = False  # a publish failed: a resync is owed to every process
         self._ever_subscribed = False  # every later subscription is a reconnect
         self._last_error = ""
+        self._unknown: set[str] = set()  # message types of newer peers, logged once
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -116,7 +121,7 @@ class RedisHub:
             raise RuntimeError(
                 f"cannot reach Redis at {safe_url(self.url)} (PODIUM_REDIS_URL): {error}"
             ) from None
-        await self.publish({"type": "resync", "reason": "peer started"})
+        await self.publish(Resync("peer started"))
 
     async def stop(self) -> None:
         for task in (self._reader, self._recovery):
@@ -150,7 +155,7 @@ class RedisHub:
 
     async def _send(self, message: Message) -> None:
         assert self._publisher is not None
-        data = json.dumps(stamped(message), separators=(",", ":"))
+        data = to_json(message)
         await self._publisher.publish(self.channel, data)
         self.published += 1
 
@@ -174,7 +179,7 @@ class RedisHub:
             # committed before this point, so the resync's reload includes its rows.
             self._lost = False
             try:
-                await self._send({"type": "resync", "reason": "messages lost"})
+                await self._send(Resync("messages lost"))
                 return
             except UNAVAILABLE:
                 self._lost = True
@@ -195,7 +200,7 @@ class RedisHub:
                 if again:
                     self.reconnects += 1
                     log.warning("Redis hub: subscribed again; reloading live state")
-                    await deliver(self._listeners, {"type": "resync", "reason": "reconnected"})
+                    await deliver(self._listeners, Resync("reconnected"))
                 await self._read(pubsub)
             except Exception as exc:  # whatever it was, a deaf process is the worst outcome
                 self._last_error = str(exc) or type(exc).__name__
@@ -240,11 +245,15 @@ class RedisHub:
 
     async def _hear(self, data: bytes) -> None:
         try:
-            message = json.loads(data)
-        except ValueError:
-            log.warning("Redis hub: ignored a message that is not JSON on %s", self.channel)
+            message, sent = from_json(data)
+        except UnknownMessage as exc:
+            if exc.type_name not in self._unknown:
+                self._unknown.add(exc.type_name)
+                log.warning("Redis hub: ignored %s (from a newer podium?)", exc)
             return
-        if not isinstance(message, dict):
+        except ValueError as exc:
+            log.warning("Redis hub: ignored a message on %s: %s", self.channel, exc)
             return
         self.received += 1
-        await deliver(self._listeners, unstamped(self.lag, message))
+        observe_lag(self.lag, sent)
+        await deliver(self._listeners, message)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.domain.errors import NotFound, RuleViolation
 from podium.services.catalog_common import check_storable
-from podium.services.runtime import Runtime
+from podium.services.context import Context
 from podium.store.tables import Event, EventModerator, User
 
 MIN_PASSWORD = 10
@@ -57,7 +57,7 @@ def check_password(password: str) -> str:
 
 
 async def create_user(
-    rt: Runtime, email: str, password: str, name: str = "", role: str = "organiser"
+    rt: Context, email: str, password: str, name: str = "", role: str = "organiser"
 ) -> User:
     email = check_email(email)
     check_password(password)
@@ -79,7 +79,7 @@ async def create_user(
     return user
 
 
-async def authenticate(rt: Runtime, email: str, password: str) -> User | None:
+async def authenticate(rt: Context, email: str, password: str) -> User | None:
     """The user with this email and password, or None.
 
     An unknown email costs as much time as a wrong password, so that response times
@@ -101,22 +101,22 @@ async def authenticate(rt: Runtime, email: str, password: str) -> User | None:
     return user
 
 
-async def get_user(rt: Runtime, user_id: int) -> User | None:
+async def get_user(rt: Context, user_id: int) -> User | None:
     async with rt.sessions() as session:
         return await session.get(User, user_id)
 
 
-async def get_user_by_email(rt: Runtime, email: str) -> User | None:
+async def get_user_by_email(rt: Context, email: str) -> User | None:
     async with rt.sessions() as session:
         return await _by_email(session, email)
 
 
-async def list_users(rt: Runtime) -> list[User]:
+async def list_users(rt: Context) -> list[User]:
     async with rt.sessions() as session:
         return list(await session.scalars(select(User).order_by(User.email)))
 
 
-async def set_password(rt: Runtime, email: str, password: str) -> None:
+async def set_password(rt: Context, email: str, password: str) -> None:
     check_password(password)
     password_hash = await _hash(password)
     async with rt.sessions() as session, session.begin():
@@ -126,7 +126,7 @@ async def set_password(rt: Runtime, email: str, password: str) -> None:
         user.password_hash = password_hash
 
 
-async def can_moderate(rt: Runtime, user: User, event_id: int) -> bool:
+async def can_moderate(rt: Context, user: User, event_id: int) -> bool:
     """Organisers run every event; moderators the events they are assigned to."""
     async with rt.sessions() as session:
         if user.role == "organiser":
@@ -142,7 +142,7 @@ async def can_moderate(rt: Runtime, user: User, event_id: int) -> bool:
         )
 
 
-async def assign_moderator(rt: Runtime, event_id: int, email: str) -> None:
+async def assign_moderator(rt: Context, event_id: int, email: str) -> None:
     """Let the account run this event; assigning twice changes nothing."""
     async with rt.sessions() as session, session.begin():
         if not await session.scalar(select(exists().where(Event.id == event_id))):
@@ -154,7 +154,7 @@ async def assign_moderator(rt: Runtime, event_id: int, email: str) -> None:
             session.add(EventModerator(event_id=event_id, user_id=user.id))
 
 
-async def unassign_moderator(rt: Runtime, event_id: int, email: str) -> None:
+async def unassign_moderator(rt: Context, event_id: int, email: str) -> None:
     async with rt.sessions() as session, session.begin():
         user = await _by_email(session, email)
         if user is None:
@@ -166,7 +166,7 @@ async def unassign_moderator(rt: Runtime, event_id: int, email: str) -> None:
         )
 
 
-async def list_moderators(rt: Runtime, event_id: int) -> list[User]:
+async def list_moderators(rt: Context, event_id: int) -> list[User]:
     async with rt.sessions() as session:
         return list(
             await session.scalars(

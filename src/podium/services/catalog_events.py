@@ -23,7 +23,7 @@ from podium.services.catalog_common import (
     retrying,
     unique_slug,
 )
-from podium.services.runtime import Runtime
+from podium.services.context import Context
 from podium.store.tables import Event, EventModerator, Question, Series
 
 # In list order: dated events by date, then those without a date.
@@ -95,7 +95,7 @@ async def load_event(session: AsyncSession, event_id: int) -> Event:
 
 
 async def create_event(
-    rt: Runtime,
+    rt: Context,
     title: str,
     series_id: int | None = None,
     description: str = "",
@@ -116,7 +116,7 @@ async def create_event(
 
 
 async def update_event(
-    rt: Runtime,
+    rt: Context,
     event_id: int,
     *,
     title: str,
@@ -141,7 +141,7 @@ async def update_event(
     return event
 
 
-async def delete_event(rt: Runtime, event_id: int) -> None:
+async def delete_event(rt: Context, event_id: int) -> None:
     """Delete the event with its questions, participants and answers."""
     async with rt.sessions() as session, session.begin():
         event = await load_event(session, event_id)
@@ -149,7 +149,7 @@ async def delete_event(rt: Runtime, event_id: int) -> None:
     await rt.event_gone(event_id)  # every process forgets it: caches, board, frames, writer
 
 
-async def list_events(rt: Runtime, moderator_id: int | None = None) -> list[Event]:
+async def list_events(rt: Context, moderator_id: int | None = None) -> list[Event]:
     """All events, or only those assigned to one moderator's account."""
     query = select(Event).order_by(*EVENT_ORDER).options(selectinload(Event.series))
     if moderator_id is not None:
@@ -160,13 +160,13 @@ async def list_events(rt: Runtime, moderator_id: int | None = None) -> list[Even
         return list(await session.scalars(query))
 
 
-async def get_event(rt: Runtime, ref: str | int) -> Event:
+async def get_event(rt: Context, ref: str | int) -> Event:
     """An event by id (3 or "3") or by slug, with its series, questions and options."""
     async with rt.sessions() as session:
         return await load_event(session, await _resolve(session, ref))
 
 
-async def move_event(rt: Runtime, event_id: int, delta: int) -> None:
+async def move_event(rt: Context, event_id: int, delta: int) -> None:
     """Move within its series (or among events without one). Dated events still
     list by date; the position orders events of the same date and undated ones."""
     async with rt.sessions() as session, session.begin():
@@ -181,7 +181,7 @@ async def move_event(rt: Runtime, event_id: int, delta: int) -> None:
         await rt.structure_changed(changed_id)
 
 
-async def new_presenter_token(rt: Runtime, event_id: int) -> str:
+async def new_presenter_token(rt: Context, event_id: int) -> str:
     """A new secret presenter link; the old one stops working at once."""
     async with rt.sessions() as session, session.begin():
         event = await load_event(session, event_id)

@@ -18,7 +18,7 @@ from podium.services.catalog_common import (
     renumber,
     reordered,
 )
-from podium.services.runtime import Runtime
+from podium.services.context import Context
 from podium.services.specs import SETTING_KEYS, settings_of, spec_from
 from podium.store.tables import Answer, Event, Question, QuestionOption
 
@@ -81,7 +81,7 @@ async def insert_question(session: AsyncSession, event_id: int, checked: Checked
     return question.id
 
 
-async def add_question(rt: Runtime, event_id: int, data: QuestionInput) -> Question:
+async def add_question(rt: Context, event_id: int, data: QuestionInput) -> Question:
     checked = check_question(data)
     async with rt.sessions() as session, session.begin():
         question = await _load(session, await insert_question(session, event_id, checked))
@@ -89,12 +89,12 @@ async def add_question(rt: Runtime, event_id: int, data: QuestionInput) -> Quest
     return question
 
 
-async def get_question(rt: Runtime, question_id: int) -> Question:
+async def get_question(rt: Context, question_id: int) -> Question:
     async with rt.sessions() as session:
         return await _load(session, question_id)
 
 
-async def update_question(rt: Runtime, question_id: int, data: QuestionInput) -> Question:
+async def update_question(rt: Context, question_id: int, data: QuestionInput) -> Question:
     """Edit a question. Options keep their ids (and so their votes) by label first, then
     by position. Once answered, a question may be relabelled and extended, but not
     changed in kind, scale range or by removing options."""
@@ -125,7 +125,7 @@ async def update_question(rt: Runtime, question_id: int, data: QuestionInput) ->
     return question
 
 
-async def delete_question(rt: Runtime, question_id: int) -> None:
+async def delete_question(rt: Context, question_id: int) -> None:
     """Delete the question and its answers; the moderator's screen moves off it."""
     async with rt.sessions() as session, session.begin():
         question = await _load(session, question_id)
@@ -141,7 +141,7 @@ async def delete_question(rt: Runtime, question_id: int) -> None:
     await rt.structure_changed(event_id)
 
 
-async def move_question(rt: Runtime, question_id: int, delta: int) -> None:
+async def move_question(rt: Context, question_id: int, delta: int) -> None:
     """Move up (delta < 0) or down (delta > 0) within its event."""
     async with rt.sessions() as session, session.begin():
         question = await _load(session, question_id)

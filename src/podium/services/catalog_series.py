@@ -15,7 +15,7 @@ from podium.services.catalog_common import (
     retrying,
     unique_slug,
 )
-from podium.services.runtime import Runtime
+from podium.services.context import Context
 from podium.store.tables import Event, Series
 
 
@@ -47,7 +47,7 @@ async def load_series(session: AsyncSession, series_id: int) -> Series:
     return series
 
 
-async def create_series(rt: Runtime, title: str, description: str = "") -> Series:
+async def create_series(rt: Context, title: str, description: str = "") -> Series:
     async def once() -> Series:
         async with rt.sessions() as session, session.begin():
             series = await insert_series(session, title, description)
@@ -56,12 +56,12 @@ async def create_series(rt: Runtime, title: str, description: str = "") -> Serie
     return await retrying(once)
 
 
-async def get_series(rt: Runtime, series_id: int) -> Series:
+async def get_series(rt: Context, series_id: int) -> Series:
     async with rt.sessions() as session:
         return await load_series(session, series_id)
 
 
-async def update_series(rt: Runtime, series_id: int, title: str, description: str) -> Series:
+async def update_series(rt: Context, series_id: int, title: str, description: str) -> Series:
     """Change title and description; the slug stays, so that published links keep working."""
     title = check_stored_title(title)
     description = check_description(description)
@@ -72,7 +72,7 @@ async def update_series(rt: Runtime, series_id: int, title: str, description: st
     return series
 
 
-async def delete_series(rt: Runtime, series_id: int) -> None:
+async def delete_series(rt: Context, series_id: int) -> None:
     """Delete the series but keep its events: they hold answers nobody asked to lose."""
     async with rt.sessions() as session, session.begin():
         series = await load_series(session, series_id)
@@ -88,7 +88,7 @@ async def delete_series(rt: Runtime, series_id: int) -> None:
         await rt.structure_changed(event_id)
 
 
-async def list_series(rt: Runtime) -> list[Series]:
+async def list_series(rt: Context) -> list[Series]:
     async with rt.sessions() as session:
         return list(
             await session.scalars(
@@ -99,7 +99,7 @@ async def list_series(rt: Runtime) -> list[Series]:
         )
 
 
-async def move_series(rt: Runtime, series_id: int, delta: int) -> None:
+async def move_series(rt: Context, series_id: int, delta: int) -> None:
     """Move up (delta < 0) or down (delta > 0) the list; positions become 0..n-1."""
     async with rt.sessions() as session, session.begin():
         series = await load_series(session, series_id)

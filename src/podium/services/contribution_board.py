@@ -6,7 +6,7 @@ Reads are coalesced: while one runs, further messages only mark the event dirty,
 and one more read follows. A thousand upvotes in a second cost a handful of reads,
 and a deleted contribution is gone from the board after the next one (well within
 the two seconds the live views promise). A deleted (or idle) event is forgotten
-whole (`forget`, from services/runtime.py): no later event sees its items.
+whole (`forget`, from podium/runtime.py): no later event sees its items.
 """
 
 from __future__ import annotations
@@ -15,19 +15,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from podium.domain import contributions
 from podium.domain.contributions import State
-from podium.live.hub import Message
-
-if TYPE_CHECKING:  # the services import the runtime, which holds the board
-    from podium.services.contributions import Item
+from podium.live.messages import Contributions, Message, Resync
+from podium.live.watch import Watcher, WatchKind
+from podium.services.read_models import Item
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[int], Awaitable["list[Item]"]]
-Watcher = Callable[[str, int, int | None], None]
+Reader = Callable[[int], Awaitable[list[Item]]]  # an event's items, from the store
 
 
 class ContributionBoard:
@@ -41,7 +38,7 @@ class ContributionBoard:
         self._forgets = 0  # how many events were forgotten: a read begun before is stale
 
     def watch(self, watcher: Watcher) -> None:
-        """Be told ("contributions", event id, None) after every change is read."""
+        """Be told (CONTRIBUTIONS or VOTES, event id, None) after every change is read."""
         self._watchers.append(watcher)
 
     def loaded(self, event_id: int) -> list[Item] | None:
@@ -73,11 +70,11 @@ class ContributionBoard:
             task.cancel()
 
     async def on_message(self, message: Message) -> None:
-        kind = message.get("type")
-        if kind == "contributions":
-            self._schedule(int(message["event_id"]))
-        elif kind == "resync":
-            self.recheck()
+        match message:
+            case Contributions(event_id=event_id):
+                self._schedule(event_id)
+            case Resync():
+                self.recheck()
 
     def recheck(self) -> None:
         """Read every event watched here again (a message may have been lost)."""
@@ -107,7 +104,8 @@ class ContributionBoard:
                 self._items[event_id] = items
                 shape = _shape(items)
                 # Only upvotes moved (the common case while a room votes): "votes".
-                what = "votes" if shape == self._shapes.get(event_id) else "contributions"
+                same = shape == self._shapes.get(event_id)
+                what = WatchKind.VOTES if same else WatchKind.CONTRIBUTIONS
                 self._shapes[event_id] = shape
                 for watcher in self._watchers:
                     watcher(what, event_id, None)

@@ -2,13 +2,13 @@
 
 Every rule is asked of domain/contributions.py and domain/blocklist.py before
 anything is stored; a contribution that is not approved is never published
-beyond the moderators (see `Item.visible`). After each commit the hub is told that
-the event's contributions changed; the contribution board reloads them.
+beyond the moderators (see `Item.visible`, services/read_models.py). After each
+commit the hub is told that the event's contributions changed; the contribution
+board reloads them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,9 +32,12 @@ from podium.domain.contributions import (
     visible_to_audience,
 )
 from podium.domain.errors import NotAllowed, NotFound
+from podium.live.messages import Contributions
+from podium.services import read_models
+from podium.services.context import Context
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import event_salt, participant_id, token_hash
-from podium.services.runtime import Runtime
+from podium.services.read_models import Item, item_of
 from podium.store.tables import Contribution, ContributionVote, Participant, ParticipantBan, utcnow
 
 RATE = RateLimit()
@@ -43,63 +46,17 @@ MINE_WINDOW = timedelta(minutes=10)  # a participant's own texts, for duplicates
 ROOM_WINDOW = timedelta(seconds=60)  # anyone's texts, for the same text pasted again
 
 
-@dataclass(frozen=True)
-class Item:
-    """A contribution as views and the API show it."""
-
-    id: int
-    event_id: int
-    text: str
-    original_text: str | None  # the participant's words, when a moderator corrected them
-    name: str | None
-    panelist: str | None
-    status: Status
-    votes: int
-    version: int
-    merged_into_id: int | None
-    created_at: datetime
-
-    @property
-    def visible(self) -> bool:
-        """May participants and the presenter screen see it? Only when approved."""
-        return visible_to_audience(self.status)
-
-    @property
-    def state(self) -> State:
-        return self.status.state
+async def changed(rt: Context, event_id: int) -> None:
+    await rt.publish(Contributions(event_id))
 
 
-def item_of(row: Contribution) -> Item:
-    return Item(
-        id=row.id,
-        event_id=row.event_id,
-        text=row.text,
-        original_text=row.original_text,
-        name=row.name,
-        panelist=row.panelist,
-        status=Status(State(row.state), row.highlighted, row.answered, row.pinned),
-        votes=row.votes,
-        version=row.version,
-        merged_into_id=row.merged_into_id,
-        created_at=row.created_at,
-    )
-
-
-async def changed(rt: Runtime, event_id: int) -> None:
-    await rt.publish({"type": "contributions", "event_id": event_id})
-
-
-async def all_items(rt: Runtime, event_id: int) -> list[Item]:
+async def all_items(rt: Context, event_id: int) -> list[Item]:
     """Every contribution of the event, oldest first: for moderators and the board."""
-    async with rt.sessions() as session:
-        rows = await session.scalars(
-            select(Contribution).where(Contribution.event_id == event_id).order_by(Contribution.id)
-        )
-        return [item_of(row) for row in rows]
+    return await read_models.all_items(rt.sessions, event_id)
 
 
 async def submit(
-    rt: Runtime, event: LiveEvent, token: str, text: Any, name: Any = None, panelist: Any = None
+    rt: Context, event: LiveEvent, token: str, text: Any, name: Any = None, panelist: Any = None
 ) -> Item:
     """Check a contribution against every rule, then store it: pending under
     pre-moderation, approved under post-moderation."""
@@ -192,7 +149,7 @@ async def lock(session: AsyncSession, event_id: int, contribution_id: int) -> St
     return Status(State(row.state), row.highlighted, row.answered, row.pinned)
 
 
-async def vote(rt: Runtime, event: LiveEvent, token: str, contribution_id: int, up: bool) -> Item:
+async def vote(rt: Context, event: LiveEvent, token: str, contribution_id: int, up: bool) -> Item:
     """Upvote (or take the upvote back). The database keeps one vote per participant
     and contribution; a repeated upvote changes nothing.
 
@@ -243,7 +200,7 @@ async def vote(rt: Runtime, event: LiveEvent, token: str, contribution_id: int, 
     return item
 
 
-async def mine(rt: Runtime, event_id: int, token: str) -> tuple[list[Item], set[int]]:
+async def mine(rt: Context, event_id: int, token: str) -> tuple[list[Item], set[int]]:
     """The participant's own contributions (pending ones too) and what it upvoted."""
     digest = token_hash(await event_salt(rt, event_id), token)
     async with rt.sessions() as session:
@@ -266,7 +223,7 @@ async def mine(rt: Runtime, event_id: int, token: str) -> tuple[list[Item], set[
         return items, set(voted)
 
 
-async def counted_votes(rt: Runtime, contribution_id: int) -> int:
+async def counted_votes(rt: Context, contribution_id: int) -> int:
     """How many upvote rows a contribution has: the truth its `votes` column is kept equal to."""
     async with rt.sessions() as session:
         return int(

@@ -22,7 +22,7 @@ from podium.services.catalog_questions import (
     insert_question,
 )
 from podium.services.catalog_series import insert_series
-from podium.services.runtime import Runtime
+from podium.services.context import Context
 from podium.store.tables import Event, Series
 
 VERSION = 1
@@ -53,7 +53,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-async def export_event(rt: Runtime, ref: str | int) -> str:
+async def export_event(rt: Context, ref: str | int) -> str:
     event = await get_event(rt, ref)
     starts_at = as_utc(event.starts_at)
     data: dict[str, Any] = {
@@ -85,7 +85,7 @@ async def export_event(rt: Runtime, ref: str | int) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
 
 
-async def import_event(rt: Runtime, text: str) -> Event:
+async def import_event(rt: Context, text: str) -> Event:
     """Create the event (and its series, unless one of that title exists) from YAML.
     Everything is checked before the one transaction that writes it."""
     series_title, fields, questions, contributions = _parse(text)

@@ -32,7 +32,7 @@ Hence tally == current rows, whatever the interleaving of loads and changes, and
 change heard twice counts once.
 
 An event is held only while it is used: `forget` drops all of it (a deleted event,
-or one idle for a while, see services/runtime.py), and the next request loads it
+or one idle for a while, see services/live_eviction.py), and the next request loads it
 again. A lock exists only while a load runs or waits, so ids that were never
 found, or forgotten, leave nothing behind.
 """
@@ -43,99 +43,20 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
 
-from podium.domain.blocklist import Blocklist, default_blocklist
-from podium.domain.contributions import Moderation
-from podium.domain.questions import QuestionSpec
-from podium.domain.tally import Tally
-from podium.domain.word_edits import EditAction, WordEdit
-from podium.live.hub import Message
-from podium.services.specs import spec_of
-from podium.store.tables import Answer, Event, Question, WordEditRow
+from podium.live.messages import AnswerChange, Answers, Message, Resync, State, Structure
+from podium.live.watch import Watcher, WatchKind
+from podium.services.live_eviction import Usage
+from podium.services.live_load import load_event
+from podium.services.live_model import Change, LiveEvent, LiveQuestion, apply_change
+from podium.store.tables import Event
 
-
-@dataclass(frozen=True)
-class LiveQuestion:
-    id: int
-    position: int
-    title: str
-    spec: QuestionSpec
-    allow_change: bool
-    voting_open: bool
-    results_on_screen: bool
-    results_on_devices: bool
-
-
-@dataclass
-class LiveEvent:
-    id: int
-    slug: str
-    title: str
-    format: str
-    starts_at: datetime | None
-    language: str
-    join_code: str
-    presenter_token: str
-    current_question_id: int | None
-    questions: dict[int, LiveQuestion]
-    order: list[int]
-    tallies: dict[int, Tally] = field(default_factory=dict)
-    rows: dict[int, CountedRows] = field(default_factory=dict)  # per question, with tallies
-    # written contributions: open or not, how they are moderated, to whom, what is blocked
-    contributions_open: bool = True
-    moderation: Moderation = Moderation.PRE
-    panelists: tuple[str, ...] = ()
-    blocklist: Blocklist = field(default_factory=Blocklist)
-    screen_mode: str = "poll"
-    # salts its participants' token hashes (services/participation.token_hash)
-    participant_salt: str = ""
-
-    @property
-    def current(self) -> LiveQuestion | None:
-        if self.current_question_id is None:
-            return None
-        return self.questions.get(self.current_question_id)
-
-    def ordered(self) -> list[LiveQuestion]:
-        return [self.questions[i] for i in self.order]
-
-
-Watcher = Callable[[str, int, int | None], None]  # (what, event_id, question_id)
-# A committed change as heard: (question_id, old value, new value, row id, old row id)
-Change = tuple[int, Any, Any, int, int | None]
-
-
-@dataclass
-class CountedRows:
-    """Which stored rows of a question its tally reflects (see the module's docstring)."""
-
-    known: set[int] = field(default_factory=set)  # every row read or heard of
-    cancelled: set[int] = field(default_factory=set)  # replaced before their own change came
-
-    def apply(
-        self, tally: Tally, old: Any | None, new: Any, row_id: int, old_row_id: int | None
-    ) -> bool:
-        """Count one committed change; False when the tally already holds it."""
-        if row_id in self.known:
-            return False
-        self.known.add(row_id)
-        if old_row_id is not None:
-            if old_row_id in self.known:
-                tally.remove(old)
-            else:
-                self.cancelled.add(old_row_id)
-        if row_id in self.cancelled:
-            self.cancelled.discard(row_id)
-        else:
-            tally.add(new)
-        return True
+# The cache's model, for those who hold its events.
+__all__ = ["LiveCache", "LiveEvent", "LiveQuestion"]
 
 
 class _Lock:
@@ -155,7 +76,6 @@ class LiveCache:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = sessions
-        self._clock = clock
         self._events: dict[int, LiveEvent] = {}
         self._by_code: dict[str, int] = {}
         self._by_token: dict[str, int] = {}
@@ -163,12 +83,12 @@ class LiveCache:
         # event id -> changes heard while the event (re)loads; present while a load runs
         self._pending: dict[int, list[Change]] = {}
         self._dropped: set[int] = set()  # forgotten while a load ran: that load is not kept
-        self._used: dict[int, float] = {}  # event id -> when a request last asked for it
+        self._usage = Usage(clock)  # when a request last asked for each event
         self._watchers: list[Watcher] = []
         self._gone: list[Callable[[int], None]] = []
 
     def watch(self, watcher: Watcher) -> None:
-        """Be told of every change: ("results", event, question) or ("state", event, None)."""
+        """Be told of every change: (RESULTS, event, question) or (STATE, event, None)."""
         self._watchers.append(watcher)
 
     def on_gone(self, callback: Callable[[int], None]) -> None:
@@ -180,22 +100,18 @@ class LiveCache:
 
     def held(self) -> int:
         """How many entries of any kind this cache holds (0 when it holds nothing)."""
-        return len(self._events) + len(self._by_code) + len(self._by_token) + len(self._used)
+        return len(self._events) + len(self._by_code) + len(self._by_token) + len(self._usage)
 
     def idle(self, before: float) -> list[int]:
         """The events held here that no request asked for since `before` (this cache's
         clock) and that no load is busy with."""
-        return sorted(
-            event_id
-            for event_id, used in self._used.items()
-            if used < before and event_id not in self._pending and event_id not in self._locks
-        )
+        return self._usage.idle(before, lambda e: e in self._pending or e in self._locks)
 
     def forget(self, event_id: int) -> None:
         """Drop all of the event; a load running now is not kept. The next request
         loads it again (or finds it gone)."""
         self._forget(event_id)
-        self._used.pop(event_id, None)
+        self._usage.drop(event_id)
         if event_id in self._pending:
             self._dropped.add(event_id)
 
@@ -205,7 +121,7 @@ class LiveCache:
     async def reload(self, event_id: int) -> None:
         """Rebuild the event's tallies from the stored rows (rows were missed)."""
         await self._refresh(event_id, keep_tallies=False)
-        self._tell("state", event_id, None)
+        self._tell(WatchKind.STATE, event_id, None)
 
     async def get(self, event_id: int) -> LiveEvent | None:
         live = self._events.get(event_id)
@@ -216,7 +132,7 @@ class LiveCache:
             live = self._events.get(event_id)
             if live is None:
                 return None
-        self._used[event_id] = self._clock()
+        self._usage.touch(event_id)
         return live
 
     async def by_code(self, join_code: str) -> LiveEvent | None:
@@ -235,40 +151,40 @@ class LiveCache:
         return await self.get(event_id)
 
     async def on_message(self, message: Message) -> None:
-        kind = message.get("type")
-        if kind == "answers":
-            self._hear_answers(message["items"])
-        elif kind in ("state", "structure"):
-            event_id = message["event_id"]
-            # An event still loading may have read the state before this change: reload too.
-            if event_id in self._events or event_id in self._pending:
-                await self._refresh(event_id, keep_tallies=True)
-            self._tell("state", event_id, None)
-        elif kind == "resync":
-            # Messages may have been lost: every tally is rebuilt from the stored rows.
-            for event_id in sorted(set(self._events) | set(self._pending)):
-                await self.reload(event_id)
+        match message:
+            case Answers(changes=changes):
+                self._hear_answers(changes)
+            case State(event_id=event_id) | Structure(event_id=event_id):
+                # An event still loading may have read the state before this change: reload too.
+                if event_id in self._events or event_id in self._pending:
+                    await self._refresh(event_id, keep_tallies=True)
+                self._tell(WatchKind.STATE, event_id, None)
+            case Resync():
+                # Messages may have been lost: every tally is rebuilt from the stored rows.
+                for event_id in sorted(set(self._events) | set(self._pending)):
+                    await self.reload(event_id)
 
-    def _hear_answers(self, items: list[list[Any]]) -> None:
+    def _hear_answers(self, items: tuple[AnswerChange, ...]) -> None:
         changed: set[tuple[int, int]] = set()
-        for event_id, question_id, old, new, row_id, old_row_id in items:
-            change: Change = (question_id, old, new, row_id, old_row_id)
+        for item in items:
+            event_id = item.event_id
+            change: Change = (item.question_id, item.old, item.new, item.row_id, item.old_row_id)
             pending = self._pending.get(event_id)
             if pending is not None:
                 pending.append(change)
                 continue
             live = self._events.get(event_id)
-            if live is not None and _apply(live, change):
-                changed.add((event_id, question_id))
+            if live is not None and apply_change(live, change):
+                changed.add((event_id, item.question_id))
         for event_id, question_id in sorted(changed):
-            self._tell("results", event_id, question_id)
+            self._tell(WatchKind.RESULTS, event_id, question_id)
 
     def _apply_heard(self, live: LiveEvent, changes: list[Change]) -> None:
-        changed = {change[0] for change in changes if _apply(live, change)}
+        changed = {change[0] for change in changes if apply_change(live, change)}
         for question_id in sorted(changed):
-            self._tell("results", live.id, question_id)
+            self._tell(WatchKind.RESULTS, live.id, question_id)
 
-    def _tell(self, what: str, event_id: int, question_id: int | None) -> None:
+    def _tell(self, what: WatchKind, event_id: int, question_id: int | None) -> None:
         for watcher in self._watchers:
             watcher(what, event_id, question_id)
 
@@ -309,7 +225,7 @@ class LiveCache:
         # not hold them, and only after it can `CountedRows` tell which.
         self._pending[event_id] = []
         try:
-            fresh = await self._load(event_id, keep)
+            fresh = await load_event(self._sessions, event_id, keep)
         except BaseException:
             self._dropped.discard(event_id)
             current = self._events.get(event_id)
@@ -327,119 +243,6 @@ class LiveCache:
             self._remember(fresh)
             self._apply_heard(fresh, heard)
         elif held:
-            self._used.pop(event_id, None)
+            self._usage.drop(event_id)
             for callback in self._gone:
                 callback(event_id)
-
-    async def _load(self, event_id: int, keep: LiveEvent | None = None) -> LiveEvent | None:
-        async with self._sessions() as session:
-            event = await session.scalar(
-                select(Event)
-                .where(Event.id == event_id)
-                .options(selectinload(Event.questions).selectinload(Question.options))
-            )
-            if event is None:
-                return None
-            questions = {q.id: _live_question(q, event.language) for q in event.questions}
-            tallies: dict[int, Tally] = {}
-            rows: dict[int, CountedRows] = {}
-            stale: list[int] = []
-            for q in questions.values():
-                kept = keep.tallies.get(q.id) if keep else None
-                if keep is not None and kept is not None and kept.spec == q.spec:
-                    tallies[q.id] = kept
-                    rows[q.id] = keep.rows[q.id]
-                else:
-                    tallies[q.id] = Tally(q.spec)
-                    rows[q.id] = CountedRows()
-                    stale.append(q.id)
-            if stale:
-                for row_id, question_id, value, superseded in await read_answer_rows(
-                    session, stale
-                ):
-                    rows[question_id].known.add(row_id)
-                    if not superseded:
-                        tallies[question_id].add(value)
-            # A kept tally gets the edits in force now too: an undo may have come.
-            edits = await read_word_edits(session, [q.id for q in event.questions])
-            for question_id, tally in tallies.items():
-                tally.edits = edits.get(question_id, ())
-            return LiveEvent(
-                id=event.id,
-                slug=event.slug,
-                title=event.title,
-                format=event.format,
-                starts_at=event.starts_at,
-                language=event.language,
-                join_code=event.join_code,
-                presenter_token=event.presenter_token,
-                current_question_id=event.current_question_id,
-                questions=questions,
-                order=[q.id for q in event.questions],
-                tallies=tallies,
-                rows=rows,
-                contributions_open=event.contributions_open,
-                moderation=Moderation(event.moderation),
-                panelists=tuple(event.panelists or ()),
-                blocklist=default_blocklist(event.language).merged(
-                    event.blocked_words or (), event.allowed_words or ()
-                ),
-                screen_mode=event.screen_mode,
-                participant_salt=event.participant_salt,
-            )
-
-
-def _apply(live: LiveEvent, change: Change) -> bool:
-    question_id, old, new, row_id, old_row_id = change
-    tally = live.tallies.get(question_id)
-    rows = live.rows.get(question_id)
-    if tally is None or rows is None:
-        # A question this copy does not know yet: its "structure" reload reads the row.
-        return False
-    return rows.apply(tally, old, new, row_id, old_row_id)
-
-
-def _live_question(q: Question, language: str) -> LiveQuestion:
-    return LiveQuestion(
-        id=q.id,
-        position=q.position,
-        title=q.title,
-        spec=spec_of(q, language),
-        allow_change=q.allow_change,
-        voting_open=q.voting_open,
-        results_on_screen=q.results_on_screen,
-        results_on_devices=q.results_on_devices,
-    )
-
-
-async def read_answer_rows(
-    session: AsyncSession, question_ids: list[int]
-) -> list[tuple[int, int, Any, bool]]:
-    """Every answer row of the questions, superseded ones included (their ids tell
-    which changes this read holds): (row id, question id, value, superseded).
-    One statement, so one consistent state of the table."""
-    found = await session.execute(
-        select(Answer.id, Answer.question_id, Answer.value, Answer.superseded)
-        .where(Answer.question_id.in_(question_ids))
-        .order_by(Answer.id)
-    )
-    return [(r[0], r[1], r[2], r[3]) for r in found]
-
-
-async def read_word_edits(
-    session: AsyncSession, question_ids: list[int]
-) -> dict[int, tuple[WordEdit, ...]]:
-    """The moderators' word-cloud edits in force, per question, oldest first."""
-    if not question_ids:
-        return {}
-    found: dict[int, list[WordEdit]] = {}
-    rows = await session.scalars(
-        select(WordEditRow)
-        .where(WordEditRow.question_id.in_(question_ids), WordEditRow.undone_at.is_(None))
-        .order_by(WordEditRow.id)
-    )
-    for row in rows:
-        found.setdefault(row.question_id, []).append(
-            WordEdit(row.id, EditAction(row.action), row.word_key, row.into_key)
-        )
-    return {question_id: tuple(edits) for question_id, edits in found.items()}

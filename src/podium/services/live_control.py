@@ -8,11 +8,11 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from podium.domain.errors import NotFound
-from podium.services.runtime import Runtime
+from podium.services.context import Context
 from podium.store.tables import Event, Question
 
 
-async def _question_of(rt: Runtime, event_id: int, question_id: int) -> Question:
+async def _question_of(rt: Context, event_id: int, question_id: int) -> Question:
     async with rt.sessions() as session:
         question = await session.get(Question, question_id)
     if question is None or question.event_id != event_id:
@@ -20,7 +20,7 @@ async def _question_of(rt: Runtime, event_id: int, question_id: int) -> Question
     return question
 
 
-async def set_current(rt: Runtime, event_id: int, question_id: int | None) -> None:
+async def set_current(rt: Context, event_id: int, question_id: int | None) -> None:
     """Show a question (or none: the welcome screen with the join code)."""
     if question_id is not None:
         await _question_of(rt, event_id, question_id)
@@ -39,7 +39,7 @@ async def set_current(rt: Runtime, event_id: int, question_id: int | None) -> No
 
 
 async def set_flags(
-    rt: Runtime,
+    rt: Context,
     event_id: int,
     question_id: int,
     *,
@@ -64,7 +64,7 @@ async def set_flags(
     await rt.state_changed(event_id)
 
 
-async def go_live(rt: Runtime, event_id: int, question_id: int) -> None:
+async def go_live(rt: Context, event_id: int, question_id: int) -> None:
     """The usual step: make a question current and open its voting, in one go.
     Voting on the question shown before closes, so that participants' devices,
     which follow the current question, never leave a poll open behind them."""

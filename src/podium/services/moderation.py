@@ -29,14 +29,15 @@ from podium.domain.contributions import (
     clean_text,
 )
 from podium.domain.errors import InvalidAnswer, NotAllowed, NotFound, RuleViolation
-from podium.services.contributions import LIMITS, Item, changed, item_of, lock
-from podium.services.runtime import Runtime
+from podium.services.context import Context
+from podium.services.contributions import LIMITS, changed, lock
+from podium.services.read_models import Item, item_of
 from podium.store.tables import Contribution, ContributionVote, Event, ParticipantBan, utcnow
 
 SCREEN_MODES = ("poll", "contributions")
 
 
-async def _read(rt: Runtime, event_id: int, contribution_id: int) -> Contribution:
+async def _read(rt: Context, event_id: int, contribution_id: int) -> Contribution:
     async with rt.sessions() as session:
         row = await session.get(Contribution, contribution_id)
     if row is None or row.event_id != event_id:
@@ -44,7 +45,7 @@ async def _read(rt: Runtime, event_id: int, contribution_id: int) -> Contributio
     return row
 
 
-async def _write(rt: Runtime, row: Contribution, **values: Any) -> Item:
+async def _write(rt: Context, row: Contribution, **values: Any) -> Item:
     """Store the change if nobody changed the contribution since `row` was read."""
     async with rt.sessions.begin() as session:
         if values.get("highlighted"):
@@ -88,7 +89,7 @@ def _status_values(status: Status) -> dict[str, Any]:
 
 
 async def act(
-    rt: Runtime, event_id: int, contribution_id: int, action: str, seen_version: int | None
+    rt: Context, event_id: int, contribution_id: int, action: str, seen_version: int | None
 ) -> Item:
     """Approve, reject, put back, highlight, mark answered, pin, archive (and undo)."""
     try:
@@ -102,7 +103,7 @@ async def act(
 
 
 async def act_many(
-    rt: Runtime, event_id: int, contribution_ids: Sequence[int], action: str
+    rt: Context, event_id: int, contribution_ids: Sequence[int], action: str
 ) -> list[tuple[int, Item | RuleViolation]]:
     """The same action on several contributions; each succeeds or fails on its own
     (one already decided by someone else does not stop the others)."""
@@ -118,7 +119,7 @@ async def act_many(
 
 
 async def edit(
-    rt: Runtime, event_id: int, contribution_id: int, text: Any, seen_version: int | None
+    rt: Context, event_id: int, contribution_id: int, text: Any, seen_version: int | None
 ) -> Item:
     """Correct the shown text (a typo); the participant's own words are kept."""
     row = await _read(rt, event_id, contribution_id)
@@ -128,7 +129,7 @@ async def edit(
     return await _write(rt, row, text=clean, original_text=None if clean == original else original)
 
 
-async def merge(rt: Runtime, event_id: int, keep_id: int, duplicate_id: int) -> Item:
+async def merge(rt: Context, event_id: int, keep_id: int, duplicate_id: int) -> Item:
     """Fold a duplicate into another: its upvotes join the kept one's (a participant
     who upvoted both counts once), and the duplicate is archived, pointing to it.
 
@@ -179,7 +180,7 @@ async def merge(rt: Runtime, event_id: int, keep_id: int, duplicate_id: int) -> 
     return item
 
 
-async def ban_author(rt: Runtime, event_id: int, contribution_id: int) -> int:
+async def ban_author(rt: Context, event_id: int, contribution_id: int) -> int:
     """The author of this contribution may send no more to this event; what they sent
     and nobody approved yet is rejected. Returns how many were rejected."""
     row = await _read(rt, event_id, contribution_id)
@@ -205,7 +206,7 @@ async def ban_author(rt: Runtime, event_id: int, contribution_id: int) -> int:
     return count
 
 
-async def remove(rt: Runtime, event_id: int, contribution_id: int) -> None:
+async def remove(rt: Context, event_id: int, contribution_id: int) -> None:
     """Delete it for good (with its upvotes): it leaves every live view at once."""
     await _read(rt, event_id, contribution_id)
     async with rt.sessions.begin() as session:
@@ -214,7 +215,7 @@ async def remove(rt: Runtime, event_id: int, contribution_id: int) -> None:
 
 
 async def configure(
-    rt: Runtime,
+    rt: Context,
     event_id: int,
     *,
     contributions_open: bool | None = None,

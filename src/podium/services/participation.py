@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.domain.errors import NotAllowed, NotFound
 from podium.domain.questions import accept_answer
+from podium.services.context import Context
 from podium.services.live_cache import LiveEvent
-from podium.services.runtime import Runtime
 from podium.store.tables import Answer, Participant
 from podium.store.writer import AnswerWrite, Outcome, WriteResult
 
@@ -24,7 +24,7 @@ def token_hash(salt: str, token: str) -> str:
     return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
 
 
-async def event_salt(rt: Runtime, event_id: int) -> str:
+async def event_salt(rt: Context, event_id: int) -> str:
     """The event's salt, from the live cache (a query only when it is not loaded)."""
     event = await rt.live.get(event_id)
     if event is None:
@@ -32,7 +32,7 @@ async def event_salt(rt: Runtime, event_id: int) -> str:
     return event.participant_salt
 
 
-async def participant_id(rt: Runtime, event_id: int, token: str) -> int:
+async def participant_id(rt: Context, event_id: int, token: str) -> int:
     """The participant row of this token in this event, created on first sight."""
     digest = token_hash(await event_salt(rt, event_id), token)
     cached = rt.writer.known_participant(event_id, digest)
@@ -63,7 +63,7 @@ class Submitted:
 
 
 async def submit_answer(
-    rt: Runtime, event: LiveEvent, token: str, question_id: int, raw: Any, answer_id: str
+    rt: Context, event: LiveEvent, token: str, question_id: int, raw: Any, answer_id: str
 ) -> Submitted:
     """Check an answer against the rules, store it durably, and say how it went.
 
@@ -85,7 +85,7 @@ async def submit_answer(
     return Submitted(question_id, value, result)
 
 
-async def current_answer(rt: Runtime, event_id: int, token: str, question_id: int) -> Any | None:
+async def current_answer(rt: Context, event_id: int, token: str, question_id: int) -> Any | None:
     """The participant's stored answer to a question, to show it on their page."""
     digest = token_hash(await event_salt(rt, event_id), token)
     async with rt.sessions() as session:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from podium.domain.errors import NotFound
 from podium.domain.tally import Result
+from podium.services.context import Context
 from podium.services.live_cache import LiveEvent, LiveQuestion
-from podium.services.runtime import Runtime
 from podium.store.tables import Event, Question
 
 
@@ -49,7 +49,7 @@ class LiveState:
         return next((q for q in self.questions if q.question_id == self.current_question_id), None)
 
 
-async def live_event(rt: Runtime, event_id: int) -> LiveEvent:
+async def live_event(rt: Context, event_id: int) -> LiveEvent:
     event = await rt.live.get(event_id)
     if event is None:
         raise NotFound("unknown_event")
@@ -64,14 +64,14 @@ def question_result(event: LiveEvent, question_id: int) -> Result:
     return tally.result()
 
 
-async def event_results(rt: Runtime, event_id: int) -> EventResults:
+async def event_results(rt: Context, event_id: int) -> EventResults:
     """Every question of the event with its result, in the event's order."""
     event = await live_event(rt, event_id)
     rows = tuple(QuestionResult(q, question_result(event, q.id)) for q in event.ordered())
     return EventResults(event, rows)
 
 
-async def live_state(rt: Runtime, event_id: int) -> LiveState:
+async def live_state(rt: Context, event_id: int) -> LiveState:
     """The event's current question and every question's live flags, as stored."""
     async with rt.sessions() as session:
         current = await session.execute(

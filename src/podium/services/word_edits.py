@@ -18,8 +18,8 @@ from podium.domain.errors import NotAllowed, NotFound
 from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
 from podium.domain.word_edits import EditAction, WordEdit, check_hide, check_merge
+from podium.services.context import Context
 from podium.services.live_cache import LiveEvent
-from podium.services.runtime import Runtime
 from podium.store.tables import User, WordEditRow, utcnow
 
 
@@ -37,7 +37,7 @@ class EditRecord:
     undone_by: str | None
 
 
-async def _words_question(rt: Runtime, event_id: int, question_id: int) -> LiveEvent:
+async def _words_question(rt: Context, event_id: int, question_id: int) -> LiveEvent:
     event = await rt.live.get(event_id)
     if event is None:
         raise NotFound("unknown_event")
@@ -61,7 +61,7 @@ def active_edits(event: LiveEvent, question_id: int) -> tuple[WordEdit, ...]:
 
 
 async def merge(
-    rt: Runtime, event_id: int, question_id: int, key: str, into: str, user_id: int | None
+    rt: Context, event_id: int, question_id: int, key: str, into: str, user_id: int | None
 ) -> None:
     """Count `key` as `into` from now on (both must be words the cloud shows)."""
     event = await _words_question(rt, event_id, question_id)
@@ -74,7 +74,7 @@ async def merge(
     )
 
 
-async def hide(rt: Runtime, event_id: int, question_id: int, key: str, user_id: int | None) -> None:
+async def hide(rt: Context, event_id: int, question_id: int, key: str, user_id: int | None) -> None:
     """Leave the word out of the cloud (for this question; undo brings it back)."""
     event = await _words_question(rt, event_id, question_id)
     shown = _shown(event, question_id)
@@ -85,7 +85,7 @@ async def hide(rt: Runtime, event_id: int, question_id: int, key: str, user_id: 
 
 
 async def _store(
-    rt: Runtime,
+    rt: Context,
     event_id: int,
     question_id: int,
     action: EditAction,
@@ -111,7 +111,7 @@ async def _store(
 
 
 async def undo(
-    rt: Runtime, event_id: int, question_id: int, edit_id: int, user_id: int | None
+    rt: Context, event_id: int, question_id: int, edit_id: int, user_id: int | None
 ) -> None:
     """Take an edit back: a merge is split again, a hidden word comes back."""
     await _words_question(rt, event_id, question_id)
@@ -131,7 +131,7 @@ async def undo(
     await rt.state_changed(event_id)
 
 
-async def history(rt: Runtime, question_id: int) -> list[EditRecord]:
+async def history(rt: Context, question_id: int) -> list[EditRecord]:
     """Every edit of the question, newest first, with who made and who undid it."""
     maker, undoer = aliased(User), aliased(User)
     async with rt.sessions() as session:

@@ -29,8 +29,8 @@ from jinja2 import Environment
 
 from podium.domain.contributions import State, ranks
 from podium.services.contribution_board import public
-from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
+from podium.services.read_models import Item
 
 DEVICE_LIST_MAX = 100  # the device frame goes to every participant: keep it small
 DEVICE_PARTS = "partials/contributions_items.html"

@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from podium import i18n
 from podium.domain.codes import MAX_ID
+from podium.runtime import Runtime
 from podium.services.accounts import get_user
-from podium.services.runtime import Runtime
 from podium.store.tables import User
 from podium.web.security import csrf_token
 

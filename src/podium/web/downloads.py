@@ -15,9 +15,9 @@ from podium.domain.tally import Result, WordsResult
 from podium.reports.spreadsheets import xlsx_bytes
 from podium.reports.tables import csv_chunks, word_table
 from podium.reports.word_cloud import word_cloud_svg
+from podium.runtime import Runtime
 from podium.services.live_cache import LiveEvent, LiveQuestion
 from podium.services.results import live_event, question_result
-from podium.services.runtime import Runtime
 
 SVG = "image/svg+xml"
 CSV = "text/csv; charset=utf-8"

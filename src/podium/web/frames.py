@@ -16,13 +16,14 @@ from podium.domain.questions import Kind
 from podium.domain.tally import WordsResult
 from podium.domain.visibility import results_visible
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR, SCREEN
+from podium.live.watch import Watcher, WatchKind
+from podium.runtime import Runtime
 from podium.services.contribution_board import highlighted, public
-from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent, LiveQuestion
-from podium.services.runtime import Runtime
+from podium.services.read_models import Item
 from podium.web.contribution_frames import DEVICE_LIST_MAX, DeviceLists, QueueLists
 
-Notify = Callable[[str, int, int | None], None]  # the fan-out's notify
+Notify = Watcher  # the fan-out's notify
 
 
 class Frames:
@@ -42,8 +43,8 @@ class Frames:
         shows), those frames are made again. The board alone would not: its items did
         not change. Every process reloads on the hub's message, so every process follows."""
 
-        def watcher(what: str, event_id: int, question_id: int | None) -> None:
-            if what != "state":
+        def watcher(what: WatchKind, event_id: int, question_id: int | None) -> None:
+            if what != WatchKind.STATE:
                 return
             event = self._rt.live.loaded(event_id)
             if event is None:
@@ -51,7 +52,7 @@ class Frames:
                 return
             shown = self._shown_settings.get(event_id)
             if shown is not None and shown != contribution_settings(event):
-                notify("contributions", event_id, None)
+                notify(WatchKind.CONTRIBUTIONS, event_id, None)
 
         return watcher
 

@@ -28,8 +28,8 @@ from podium import i18n
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
+from podium.runtime import Runtime
 from podium.services.participation import submit_answer
-from podium.services.runtime import Runtime
 from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.messages import message
 from podium.web.security import CSP, PARTICIPANT_COOKIE

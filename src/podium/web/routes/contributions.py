@@ -21,7 +21,7 @@ from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR
 from podium.services import contributions, moderation
 from podium.services.contribution_board import public
-from podium.services.contributions import Item
+from podium.services.read_models import Item
 from podium.web.auth import checked_form, require_moderator
 from podium.web.deps import RowId, runtime
 from podium.web.errors import wants_json

@@ -18,9 +18,9 @@ from podium.live.fanout import DEVICE
 from podium.live.sse import EventStream
 from podium.services import contributions
 from podium.services.contribution_board import public
-from podium.services.contributions import Item
 from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
+from podium.services.read_models import Item
 from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.errors import wants_json

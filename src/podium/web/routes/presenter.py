@@ -13,8 +13,9 @@ from podium.domain.errors import NotFound
 from podium.domain.visibility import results_visible
 from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import EventStream
-from podium.services.live_cache import LiveEvent, Watcher
-from podium.services.runtime import Runtime
+from podium.live.watch import Watcher, WatchKind
+from podium.runtime import Runtime
+from podium.services.live_cache import LiveEvent
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.frames import contributions_frame, render_results
 
@@ -95,8 +96,8 @@ def follow_presenter_links(rt: Runtime, fanout: Fanout) -> Watcher:
     (in any process: each reloads on the hub's message), the screens opened with the
     old one stop receiving the event."""
 
-    def watcher(what: str, event_id: int, question_id: int | None) -> None:
-        event = rt.live.loaded(event_id) if what == "state" else None
+    def watcher(what: WatchKind, event_id: int, question_id: int | None) -> None:
+        event = rt.live.loaded(event_id) if what == WatchKind.STATE else None
         if event is not None:
             fanout.close_screens(event_id, event.presenter_token)
 

@@ -1,37 +1,36 @@
-"""The running podium: engine, writer, hub and live cache, built once from settings.
+"""The composition root: engine, writer, hub, live cache and board, built once from
+settings.
 
-Web, CLI and tests hold one `Runtime` and pass it to the service functions.
+Web, CLI and tests hold one `Runtime` and pass it to the service functions, which
+know it only as `services.context.Context`: nothing in services imports this module.
 
-It also holds the one path by which an event leaves memory, `forget`: the live
-cache, the board, the writer's participants, the reconciler and the views added
-with `add_view` (the fan-out) drop all of it. A deleted event is forgotten in every
-process (the hub's "forget" message); an event that no request asked for in
-`evict_after` seconds and that has no open stream is forgotten here, and loaded
-again on its next request.
+It also wires the one path by which an event leaves memory (`forget`,
+services/live_eviction.py): the views added with `add_view` (the fan-out), the
+board, the writer's participants, the reconciler and the live cache drop all of it,
+on the hub's `Forget` (a deleted event, every process) or when it is idle.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from podium.domain.word_forms import warm_up
-from podium.live.hub import Hub, MemoryHub, Message
+from podium.live.hub import Hub, MemoryHub
+from podium.live.messages import Answers, Forget, Message, State, Structure
 from podium.live.periodic import Periodic
 from podium.services.contribution_board import ContributionBoard
 from podium.services.live_cache import LiveCache
+from podium.services.live_eviction import Eviction
+from podium.services.read_models import all_items
 from podium.services.reconciler import Reconciler
 from podium.settings import Settings
 from podium.store.engine import make_engine, make_sessionmaker
 from podium.store.migrate import ensure_migrated
 from podium.store.writer import AnswerWriter, Committed
-
-if TYPE_CHECKING:
-    from podium.services.contributions import Item
 
 
 def make_hub(settings: Settings) -> Hub:
@@ -43,10 +42,9 @@ def make_hub(settings: Settings) -> Hub:
     return RedisHub(settings.redis_url, settings.redis_channel)
 
 
-def answers_message(committed: list[Committed]) -> Message:
-    """The hub message of committed answer changes (format: live/hub.py)."""
-    items = [[c.event_id, c.question_id, c.old, c.new, c.row_id, c.old_row_id] for c in committed]
-    return {"type": "answers", "items": items}
+def answers_message(committed: list[Committed]) -> Answers:
+    """The hub message of committed answer changes."""
+    return Answers.of(committed)
 
 
 class Runtime:
@@ -56,7 +54,7 @@ class Runtime:
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.hub: Hub = hub or make_hub(settings)
         self.live = LiveCache(self.sessions)
-        self.board = ContributionBoard(self._contributions)
+        self.board = ContributionBoard(partial(all_items, self.sessions))
         self.writer = AnswerWriter(
             self.engine, self._publish_answers, max_queue=settings.writer_queue
         )
@@ -70,8 +68,13 @@ class Runtime:
         self.hub.add_listener(self.live.on_message)
         self.hub.add_listener(self.board.on_message)
         self.hub.add_listener(self._hear_forget)
+        self.eviction = Eviction(self.live.idle, settings.evict_after)
+        self.eviction.hold(self.board.forget)
+        self.eviction.hold(self.writer.forget_event)
+        if self.reconciler is not None:
+            self.eviction.hold(self.reconciler.forget)
+        self.eviction.hold(self.live.forget)  # last: the others may look at the event
         self.live.on_gone(self.forget)  # a reload found it deleted: its message was lost
-        self._views: list[tuple[Callable[[int], None], Callable[[int], bool]]] = []
         self._evictor = Periodic(
             "podium-evictor", min(60.0, settings.evict_after / 4), self.evict_idle
         )
@@ -94,11 +97,6 @@ class Runtime:
         await self.hub.stop()
         await self.engine.dispose()
 
-    async def _contributions(self, event_id: int) -> list[Item]:
-        from podium.services.contributions import all_items
-
-        return await all_items(self, event_id)
-
     async def publish(self, message: Message) -> None:
         await self.hub.publish(message)
 
@@ -106,42 +104,29 @@ class Runtime:
         await self.hub.publish(answers_message(committed))
 
     async def state_changed(self, event_id: int) -> None:
-        await self.hub.publish({"type": "state", "event_id": event_id})
+        await self.hub.publish(State(event_id))
 
     async def structure_changed(self, event_id: int) -> None:
-        await self.hub.publish({"type": "structure", "event_id": event_id})
+        await self.hub.publish(Structure(event_id))
 
     async def event_gone(self, event_id: int) -> None:
         """The event was deleted: every process forgets it (this one at once)."""
         self.forget(event_id)
-        await self.hub.publish({"type": "forget", "event_id": event_id})
+        await self.hub.publish(Forget(event_id))
 
     def add_view(self, forget: Callable[[int], None], in_use: Callable[[int], bool]) -> None:
         """A holder of live state outside the runtime (the fan-out): `forget` drops an
         event, `in_use` says whether it must stay (open streams)."""
-        self._views.append((forget, in_use))
+        self.eviction.add_view(forget, in_use)
 
     def forget(self, event_id: int) -> None:
-        """Drop all that this process keeps of the event; what asks for it later loads
-        it again (or finds it gone)."""
-        for forget, _in_use in self._views:
-            forget(event_id)  # first: a view may look at the live event it forgets
-        self.board.forget(event_id)
-        self.writer.forget_event(event_id)
-        if self.reconciler is not None:
-            self.reconciler.forget(event_id)
-        self.live.forget(event_id)
+        """Drop all that this process keeps of the event."""
+        self.eviction.forget(event_id)
 
     def evict_idle(self, now: float | None = None) -> list[int]:
-        """Forget the events idle for `evict_after` seconds (the live cache's clock)
-        without an open stream; returns them."""
-        now = time.monotonic() if now is None else now
-        idle = self.live.idle(now - self.settings.evict_after)
-        evicted = [e for e in idle if not any(in_use(e) for _forget, in_use in self._views)]
-        for event_id in evicted:
-            self.forget(event_id)
-        return evicted
+        """Forget the events idle for `evict_after` seconds without an open stream."""
+        return self.eviction.evict_idle(now)
 
     async def _hear_forget(self, message: Message) -> None:
-        if message.get("type") == "forget":
-            self.forget(int(message["event_id"]))
+        if isinstance(message, Forget):
+            self.forget(message.event_id)
