@@ -95,17 +95,10 @@ def apply_edits(
     if targets and together:
         _count_answers_once(merged_counts, together, targets, hidden)
     display = {
-        key: shown_spelling(spellings.get(key) or merged_spellings[key]) for key in merged_counts
+        key: (spellings.get(key) or merged_spellings[key]).most_common(1)[0][0]
+        for key in merged_counts
     }
     return merged_counts, merged_spellings, display
-
-
-def shown_spelling(spellings: Counter[str]) -> str:
-    """The spelling most participants used; between equally used ones the first in
-    code point order, so capitalised German nouns win ("Telearbeit" over "telearbeit")
-    and a tally built live shows what one counted from the stored rows shows, whatever
-    order the answers came in."""
-    return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
 def _count_answers_once(
