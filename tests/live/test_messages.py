@@ -13,6 +13,7 @@ from podium.live.messages import (
     Forget,
     Message,
     MessageType,
+    PresenceCounts,
     Resync,
     State,
     Structure,
@@ -33,6 +34,7 @@ EVERY_TYPE: list[Message] = [
     Contributions(3),
     Forget(4),
     Resync("reconnected"),
+    PresenceCounts("p1", {5: 2}),
 ]
 
 
@@ -61,8 +63,8 @@ def test_the_wire_format_is_the_one_older_processes_read() -> None:
 
 def test_an_unknown_type_is_told_apart_from_garbage() -> None:
     with pytest.raises(UnknownMessage) as caught:
-        from_json('{"type": "presence", "event_id": 1}')
-    assert caught.value.type_name == "presence"
+        from_json('{"type": "applause", "event_id": 1}')
+    assert caught.value.type_name == "applause"
     for garbage in ("not json", "[1, 2]", '{"event_id": 1}', '{"type": "state"}'):
         with pytest.raises(ValueError) as error:
             from_json(garbage)
@@ -72,3 +74,18 @@ def test_an_unknown_type_is_told_apart_from_garbage() -> None:
 def test_messages_are_frozen() -> None:
     with pytest.raises(AttributeError):
         State(1).event_id = 2  # type: ignore[misc]
+
+
+def test_presence_counts_travel_with_string_keys_and_come_back_as_ids() -> None:
+    message = PresenceCounts("a1b2", {7: 3, 9: 1})
+    wire = to_json(message, sent=5.0)
+    assert json.loads(wire) == {
+        "type": "presence",
+        "process": "a1b2",
+        "counts": {"7": 3, "9": 1},
+        "t": 5.0,
+    }
+    assert from_json(wire) == (message, 5.0)
+    # a peer's garbage is refused, not summed
+    with pytest.raises(ValueError):
+        from_json('{"type": "presence", "process": "x", "counts": {"7": "many"}}')

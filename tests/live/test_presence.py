@@ -3,8 +3,9 @@ when, and how long it believes a silent process."""
 
 from __future__ import annotations
 
-from podium.live.hub import MemoryHub, Message
-from podium.live.presence import Presence, presence_message
+from podium.live.hub import MemoryHub
+from podium.live.messages import Message, PresenceCounts
+from podium.live.presence import Presence
 
 
 class Clock:
@@ -30,7 +31,7 @@ async def test_changes_go_out_spaced_heartbeats_follow_and_silence_expires() -> 
     presence.watch(changed.append)
 
     await presence.tick()
-    assert [m["counts"] for m in sent] == [{"7": 2}]
+    assert [m.counts for m in sent if isinstance(m, PresenceCounts)] == [{7: 2}]
     assert presence.total(7) == 2 and changed == [7]
 
     local[7] = 3
@@ -39,7 +40,7 @@ async def test_changes_go_out_spaced_heartbeats_follow_and_silence_expires() -> 
     assert len(sent) == 1 and presence.total(7) == 2
     clock.now += 0.5
     await presence.tick()
-    assert [m["counts"] for m in sent] == [{"7": 2}, {"7": 3}]
+    assert [m.counts for m in sent if isinstance(m, PresenceCounts)] == [{7: 2}, {7: 3}]
 
     clock.now += 5
     await presence.tick()  # unchanged: nothing until the heartbeat is due
@@ -49,7 +50,7 @@ async def test_changes_go_out_spaced_heartbeats_follow_and_silence_expires() -> 
     assert len(sent) == 3
 
     # another process: summed, then forgotten after 30 s without a word
-    await hub.publish(presence_message("other", {7: 4, 8: 1}))
+    await hub.publish(PresenceCounts("other", {7: 4, 8: 1}))
     assert presence.total(7) == 7 and presence.total(8) == 1
     for _ in range(3):
         clock.now += 10.1
@@ -57,4 +58,4 @@ async def test_changes_go_out_spaced_heartbeats_follow_and_silence_expires() -> 
     assert presence.total(7) == 3 and presence.total(8) == 0
 
     await presence.stop()  # says goodbye: no participants here any more
-    assert sent[-1]["counts"] == {} and presence.total(7) == 0
+    assert sent[-1] == PresenceCounts(presence.process, {}) and presence.total(7) == 0
