@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     base_url: str = Field(
         "http://127.0.0.1:8000", description="public address, used in links and QR codes"
     )
+    organisation: str = Field(
+        "", description="the organising body, named on the title page of every report"
+    )
     default_language: str = Field("de", description="language when the browser states none we have")
     secure_cookies: bool = Field(
         False, description="mark cookies Secure; always on when base_url is https"

@@ -128,6 +128,10 @@ MESSAGES: dict[str, str] = {
     "word_already_hidden": N_("This word is already hidden."),
     "edit_already_undone": N_("This change has already been undone."),
     "unknown_download": N_("There is no such download."),
+    # Reports (domain/report.py)
+    "unknown_report_format": N_("Reports are made as PDF, XLSX or ZIP (CSV files)."),
+    "unknown_report_question": N_("These questions are not part of this event: %(ids)s."),
+    "cover_note_too_long": N_("The cover note may have at most %(max)s characters."),
 }
 
 # Overload and oversized requests (store/writer.py, web/body_limit.py)

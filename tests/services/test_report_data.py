@@ -1,0 +1,85 @@
+"""What a report reads: the live results (the API's numbers), participation over
+time, the chosen questions, and every contribution; answers streamed under a
+pseudonym that changes from export to export."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from podium.domain.errors import InvalidAnswer
+from podium.domain.report import ReportOptions
+from podium.domain.tally import ChoiceResult
+from podium.runtime import Runtime
+from podium.services.report_data import answer_rows, report_data
+from podium.settings import Settings
+from tests.reports.report_event import report_event
+
+
+@pytest.fixture
+async def rt(settings: Settings) -> Runtime:
+    runtime = Runtime(settings.model_copy(update={"organisation": "Bundesagentur für Arbeit"}))
+    await runtime.start()
+    yield runtime  # type: ignore[misc]
+    await runtime.stop()
+
+
+async def test_the_report_holds_the_articles_figures_and_every_answer(rt: Runtime) -> None:
+    event = await report_event(rt, participants=60)
+    data = await report_data(rt, event.event_id, ReportOptions())
+    assert [q.id for q in data.questions] == event.question_ids
+    assert [q.number for q in data.questions] == list(range(1, len(event.question_ids) + 1))
+    for q in data.questions:
+        if isinstance(q.result, ChoiceResult):
+            shown = {o.label: o.whole_percent for o in q.result.options}
+            assert shown == event.percentages[q.title]
+    assert data.event.organiser == "Bundesagentur für Arbeit"
+    assert data.event.series_title
+    assert data.participation.joined >= event.participants
+    assert sum(b.answers for b in data.participation.buckets) == data.participation.answers
+    starts = [b.start for b in data.participation.buckets]
+    assert starts == sorted(starts)
+    assert all(b - a == data.participation.width for a, b in itertools.pairwise(starts))
+    assert data.running
+
+
+async def test_options_choose_questions_and_leave_out_texts_and_contributions(
+    rt: Runtime,
+) -> None:
+    event = await report_event(rt, participants=10)
+    everything = await report_data(rt, event.event_id, ReportOptions())
+    texts = [q.id for q in everything.questions if q.spec.kind == "text"]
+    assert texts, "the demo event has an open-text question"
+    assert len(everything.contributions) == 5
+    published = everything.published_contributions
+    assert published[0].text == "Wie wird der Datenschutz im Homeoffice sichergestellt?"
+    assert all(i.visible for i in published) and len(published) == 3
+
+    first = event.question_ids[0]
+    chosen = await report_data(
+        rt,
+        event.event_id,
+        ReportOptions(questions=(*texts, first), include_texts=False, include_contributions=False),
+    )
+    assert [q.id for q in chosen.questions] == [first]
+    assert chosen.contributions == ()
+
+    with pytest.raises(InvalidAnswer) as refused:
+        await report_data(rt, event.event_id, ReportOptions(questions=(first, 999_999)))
+    assert refused.value.code == "unknown_report_question"
+
+
+async def test_answers_stream_with_a_new_pseudonym_each_export(rt: Runtime) -> None:
+    event = await report_event(rt, participants=20)
+    ids = tuple(event.question_ids)
+    first = [r async for r in answer_rows(rt, event.event_id, ids)]
+    second = [r async for r in answer_rows(rt, event.event_id, ids)]
+    data = await report_data(rt, event.event_id, ReportOptions())
+    per_question = Counter(r.question_id for r in first)
+    for q in data.questions:
+        assert per_question[q.id] == q.result.respondents
+    assert len({r.participant for r in first}) == event.participants
+    assert {r.participant for r in first}.isdisjoint({r.participant for r in second})
+    assert [(r.question_id, r.value) for r in first] == [(r.question_id, r.value) for r in second]
