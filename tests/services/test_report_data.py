@@ -74,8 +74,8 @@ async def test_options_choose_questions_and_leave_out_texts_and_contributions(
 async def test_answers_stream_with_a_new_pseudonym_each_export(rt: Runtime) -> None:
     event = await report_event(rt, participants=20)
     ids = tuple(event.question_ids)
-    first = [r async for r in answer_rows(rt, event.event_id, ids)]
-    second = [r async for r in answer_rows(rt, event.event_id, ids)]
+    first = [r async for r in answer_rows(rt.sessions, event.event_id, ids)]
+    second = [r async for r in answer_rows(rt.sessions, event.event_id, ids)]
     data = await report_data(rt, event.event_id, ReportOptions())
     per_question = Counter(r.question_id for r in first)
     for q in data.questions:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from podium.domain.contributions import report_order
 from podium.domain.questions import QuestionSpec
@@ -183,12 +184,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 async def answer_rows(
-    rt: Context, event_id: int, question_ids: tuple[int, ...]
+    sessions: async_sessionmaker[AsyncSession], event_id: int, question_ids: tuple[int, ...]
 ) -> AsyncIterator[AnswerRow]:
     """The current answers of the questions, oldest first, each participant named by a
-    pseudonym that holds for this export only."""
+    pseudonym that holds for this export only. Takes sessions rather than the runtime:
+    a report worker process streams them over its own connection."""
     key = secrets.token_bytes(16)
-    async with rt.sessions() as session:
+    async with sessions() as session:
         stream = await session.stream(
             select(Answer.question_id, Answer.participant_id, Answer.created_at, Answer.value)
             .join(Question, Question.id == Answer.question_id)
