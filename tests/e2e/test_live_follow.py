@@ -1,6 +1,7 @@
 """In real browsers, without a reload: the console's live panel follows "back to the
-welcome page", its participant figure follows phones as they come and go, and an
-author's phone stops saying "Wartet auf Freigabe" once the contribution is rejected."""
+welcome page", its participant figure follows phones as they come and go, the screen
+shows that figure while the box in the console is ticked, and an author's phone stops
+saying "Wartet auf Freigabe" once the contribution is rejected."""
 
 from __future__ import annotations
 
@@ -62,4 +63,38 @@ def test_a_rejected_contribution_leaves_its_authors_phone(site: Site, people: Pe
     # well before the half-minute recheck: the frame names the pending ids
     expect(mine).to_have_count(0, timeout=3000)
     expect(author.locator("#contribution-list")).not_to_contain_text(re.compile("Freigabe"))
+    people.assert_no_errors()
+
+
+def test_ticking_the_box_shows_the_participant_count_on_an_open_screen(
+    site: Site, people: People
+) -> None:
+    screen = people.page(LAPTOP)
+    screen.goto(site.presenter_url)
+    count = screen.locator("#participants")
+    expect(count).to_be_hidden()
+    expect(count).to_have_attribute("aria-live", "off")
+    phones = [people.page(PHONE) for _ in range(2)]
+    for phone in phones:
+        phone.goto(site.join_url)
+
+    console = people.page(LAPTOP)
+    log_in(console, site, f"/moderate/{site.demo.event.id}")
+    expect(console.locator("#controls .devices")).to_have_text("2 Teilnehmende verbunden")
+    form = console.locator("#contribution-settings")
+    form.locator("summary").click()
+    box = form.get_by_label("Teilnehmendenzahl auf dem Bildschirm zeigen")
+    expect(box).not_to_be_checked()
+    box.check()
+    form.get_by_role("button", name="Einstellungen speichern").click()
+    expect(count).to_be_visible()
+    expect(count).to_have_text("2 Teilnehmende")
+    phones[0].close()
+    expect(count).to_have_text("1 teilnehmende Person")
+
+    box.uncheck()
+    form.get_by_role("button", name="Einstellungen speichern").click()
+    expect(count).to_be_hidden()
+    expect(count).to_have_text("")
+    expect(box).not_to_be_checked()
     people.assert_no_errors()

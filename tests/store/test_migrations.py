@@ -160,3 +160,43 @@ async def test_partial_indexes_keep_their_condition(database_url: str, backend: 
             assert await conn.run_sync(reflect) == modelled
     finally:
         await engine.dispose()
+
+
+async def test_existing_events_keep_the_participant_count_off_the_screen(
+    empty_database_url: str, backend: str
+) -> None:
+    """Migration 0005: an event made before it does not start showing the count, nor
+    does one stored without saying; down again, SQLite's events keep AUTOINCREMENT."""
+    url = empty_database_url
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0004")
+    row = (
+        "INSERT INTO events (slug, title, description, format, language, position,"
+        " join_code, presenter_token, participant_salt, created_at)"
+        " VALUES ('{0}', 'T', '', '', 'de', 0, '{0}', '{0}', 'salt', '2026-12-03 10:00:00')"
+    )
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(row.format("before")))
+        upgrade_in_thread(url)
+        async with engine.begin() as conn:
+            await conn.execute(text(row.format("after")))
+            shown = await conn.execute(
+                text("SELECT slug, screen_shows_participants FROM events ORDER BY slug")
+            )
+            assert [(slug, bool(on)) for slug, on in shown] == [
+                ("after", False),
+                ("before", False),
+            ]
+        await engine.dispose()
+        await asyncio.to_thread(command.downgrade, alembic_config(url), "0004")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: inspect(c).get_columns("events"))
+            assert "screen_shows_participants" not in {c["name"] for c in columns}
+            if backend == "sqlite":
+                sql = await conn.scalar(
+                    text("SELECT sql FROM sqlite_master WHERE type='table' AND name='events'")
+                )
+                assert "AUTOINCREMENT" in sql
+    finally:
+        await engine.dispose()

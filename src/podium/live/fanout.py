@@ -41,7 +41,8 @@ AUDIENCES = (SCREEN, DEVICE, MODERATOR)
 # "votes": only the upvote counts of the contributions changed. Devices (at most once a
 # device tick) and moderators get the counts instead of the whole list again; the
 # screen, which shows the top five, gets its small contributions frame.
-# "participants": how many are connected (live/presence.py), for the console.
+# "participants": how many are connected (live/presence.py), for the console, and for
+# the screen while the organiser shows it there (the frame source renders none else).
 KINDS = tuple(WatchKind)  # in the order a new subscriber gets them
 # Devices and moderators get the contributions list as deltas on the frame before
 # (same bytes for all); this whole list goes, as a "contributions" frame, to one that
@@ -255,7 +256,7 @@ class Fanout:
 
         def push_participants(event_id: int) -> None:
             self._invalidate(event_id, WatchKind.PARTICIPANTS)
-            self._push(event_id, WatchKind.PARTICIPANTS, (MODERATOR,))
+            self._push(event_id, WatchKind.PARTICIPANTS, (SCREEN, MODERATOR))
 
         self._each(participants, push_participants, self._dirty[WatchKind.PARTICIPANTS])
         self._device_due[WatchKind.RESULTS] -= state

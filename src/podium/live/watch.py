@@ -15,7 +15,8 @@ class WatchKind(StrEnum):
     RESULTS = "results"  # one question's tally (question id given)
     CONTRIBUTIONS = "contributions"  # the list of contributions itself
     VOTES = "votes"  # only upvote counts of contributions
-    PARTICIPANTS = "participants"  # how many are connected (live/presence.py), for the console
+    # how many are connected (live/presence.py): console, and screen if the organiser wants
+    PARTICIPANTS = "participants"
 
 
 # (what, event id, question id or None)

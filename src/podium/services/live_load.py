@@ -75,6 +75,7 @@ async def load_event(
                 event.blocked_words or (), event.allowed_words or ()
             ),
             screen_mode=event.screen_mode,
+            screen_shows_participants=event.screen_shows_participants,
             participant_salt=event.participant_salt,
         )
 

@@ -46,6 +46,7 @@ class LiveEvent:
     panelists: tuple[str, ...] = ()
     blocklist: Blocklist = field(default_factory=Blocklist)
     screen_mode: str = "poll"
+    screen_shows_participants: bool = False  # how many are connected, on the screen
     # salts its participants' token hashes (services/participation.token_hash)
     participant_salt: str = ""
 

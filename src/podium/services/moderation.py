@@ -224,8 +224,9 @@ async def configure(
     blocked_words: Sequence[str] | None = None,
     allowed_words: Sequence[str] | None = None,
     screen_mode: str | None = None,
+    screen_shows_participants: bool | None = None,
 ) -> None:
-    """Change the event's contribution settings; what is not given stays."""
+    """Change the event's contribution and screen settings; what is not given stays."""
     values: dict[str, Any] = {}
     if contributions_open is not None:
         values["contributions_open"] = contributions_open
@@ -244,6 +245,8 @@ async def configure(
         if screen_mode not in SCREEN_MODES:
             raise InvalidAnswer("unknown_screen_mode")
         values["screen_mode"] = screen_mode
+    if screen_shows_participants is not None:
+        values["screen_shows_participants"] = screen_shows_participants
     if not values:
         return
     async with rt.sessions.begin() as session:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -103,6 +104,10 @@ class Event(Base):
     allowed_words: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # what the presenter screen shows: the current poll, or the approved contributions
     screen_mode: Mapped[str] = mapped_column(String(20), default="poll", server_default="poll")
+    # whether the presenter screen shows how many participants are connected
+    screen_shows_participants: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # Salts the hashes of its participants' tokens (services/participation.token_hash):
     # random per event, so that a participant's key never rests on an id alone. Events
     # made before migration 0004 have their id as salt, which their stored hashes used.

@@ -36,12 +36,15 @@ class Frames:
         self._lists = DeviceLists(env)
         self._queues = QueueLists(env)
         self._shown_settings: dict[int, tuple[object, ...]] = {}
+        self._shown_counts: dict[int, bool] = {}  # the screen's setting its frames last had
 
     def follow_settings(self, notify: Notify) -> Notify:
         """A live-cache watcher: when an event's state was reloaded and the settings its
         contributions frames last showed changed (open or closed, moderation, what the screen
         shows), those frames are made again. The board alone would not: its items did
-        not change. Every process reloads on the hub's message, so every process follows."""
+        not change. Likewise the participants frames when the screen's count was turned
+        on or off: the count itself may not have changed. Every process reloads on the
+        hub's message, so every process follows."""
 
         def watcher(what: WatchKind, event_id: int, question_id: int | None) -> None:
             if what != WatchKind.STATE:
@@ -49,10 +52,14 @@ class Frames:
             event = self._rt.live.loaded(event_id)
             if event is None:
                 self._shown_settings.pop(event_id, None)
+                self._shown_counts.pop(event_id, None)
                 return
             shown = self._shown_settings.get(event_id)
             if shown is not None and shown != contribution_settings(event):
                 notify(WatchKind.CONTRIBUTIONS, event_id, None)
+            counted = self._shown_counts.get(event_id)
+            if counted is not None and counted != event.screen_shows_participants:
+                notify(WatchKind.PARTICIPANTS, event_id, None)
 
         return watcher
 
@@ -65,7 +72,7 @@ class Frames:
             if kind == "state":
                 return json.dumps(self.state(event, audience), separators=(",", ":"))
             if kind == "participants":
-                return self.participants(event_id) if audience == MODERATOR else None
+                return self.participants(event, audience)
             if kind in ("contributions", "votes", FULL_LIST):
                 items = self._rt.board.loaded(event_id)
                 if items is None:
@@ -89,11 +96,24 @@ class Frames:
         finally:
             i18n.current_lang.reset(token)
 
-    def participants(self, event_id: int) -> str | None:
+    def participants(self, event: LiveEvent, audience: str) -> str | None:
+        """How many are connected: always for the console, for the screen only while
+        the organiser shows it there (devices never)."""
+        if audience == SCREEN:
+            self._shown_counts[event.id] = event.screen_shows_participants
+            if not event.screen_shows_participants:
+                return None
+        elif audience != MODERATOR:
+            return None
         if self._participants is None:
             return None
-        n = self._participants(event_id)
-        label = i18n.ngettext("%(num)s participant connected", "%(num)s participants connected", n)
+        n = self._participants(event.id)
+        if audience == SCREEN:
+            label = screen_participants_label(n)
+        else:
+            label = i18n.ngettext(
+                "%(num)s participant connected", "%(num)s participants connected", n
+            )
         return json.dumps({"count": n, "label": label}, separators=(",", ":"))
 
     def forget(self, event_id: int) -> None:
@@ -129,6 +149,8 @@ class Frames:
             data["html"] = self._env.get_template("partials/screen_panel.html").render(
                 event=event, question=question
             )
+            # off: presenter.js hides the count at once (no more participants frames come)
+            data["participants_shown"] = event.screen_shows_participants
         return data
 
     def results_html(self, event: LiveEvent, audience: str) -> str | None:
@@ -140,8 +162,19 @@ class Frames:
 
 def contribution_settings(event: LiveEvent) -> tuple[object, ...]:
     """What the contributions frames show of the event's settings (device: open; screen:
-    the mode; moderators: all three in the queue's head)."""
-    return (event.contributions_open, event.moderation, event.screen_mode)
+    the mode; moderators: all of them in the queue's head, which the settings form
+    follows)."""
+    return (
+        event.contributions_open,
+        event.moderation,
+        event.screen_mode,
+        event.screen_shows_participants,
+    )
+
+
+def screen_participants_label(n: int) -> str:
+    """The count as the presenter screen shows it (in the current language)."""
+    return i18n.ngettext("%(num)s participant", "%(num)s participants", n)
 
 
 def votes_frame(items: list[Item], audience: str) -> str | None:

@@ -263,7 +263,8 @@ async def remove(request: Request, event_id: RowId, contribution_id: RowId) -> R
 @router.post("/moderate/{event_id}/contributions/settings")
 async def settings(request: Request, event_id: RowId) -> Response:
     """Open or close, pre or post moderation, panelists, the event's blocklist edits
-    (one entry per line), what the screen shows. Fields left out stay as they are."""
+    (one entry per line), what the screen shows, whether it shows the number of
+    participants (`screen_participants` "1" or "0"). Fields left out stay as they are."""
     await require_moderator(request, event_id)
     form = await checked_form(request)
 
@@ -279,6 +280,9 @@ async def settings(request: Request, event_id: RowId) -> Response:
         blocked_words=lines("blocked_words"),
         allowed_words=lines("allowed_words"),
         screen_mode=form.get("screen_mode"),
+        screen_shows_participants=(
+            (form["screen_participants"] == "1") if "screen_participants" in form else None
+        ),
     )
     return _done(request, event_id, {})
 

@@ -17,7 +17,7 @@ from podium.live.watch import Watcher, WatchKind
 from podium.runtime import Runtime
 from podium.services.live_cache import LiveEvent
 from podium.web.deps import render, runtime, use_event_language
-from podium.web.frames import contributions_frame, render_results
+from podium.web.frames import contributions_frame, render_results, screen_participants_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,6 +59,9 @@ async def screen(request: Request, token: str) -> Response:
         results_html = render_results(env, event, question, big=True)
     items = await runtime(request).board.get(event.id)
     contributions = contributions_frame(env, event, items)
+    participants_label = None
+    if event.screen_shows_participants:
+        participants_label = screen_participants_label(request.app.state.presence.total(event.id))
     response = render(
         request,
         "presenter/screen.html",
@@ -67,6 +70,7 @@ async def screen(request: Request, token: str) -> Response:
         contributions_shown=contributions["shown"],
         question=question,
         results_html=results_html,
+        participants_label=participants_label,
         stream_url=f"/present/{token}/stream",
         **join_context(request, event),
     )

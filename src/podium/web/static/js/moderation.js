@@ -258,8 +258,9 @@ export function initModeration(section) {
       const result = await post(settings.getAttribute("action"), new FormData(settings));
       if (result.ok) {
         for (const field of settings.elements) {
-          if (field.type === "radio") field.defaultChecked = field.checked;
-          else if (field.tagName === "TEXTAREA") field.defaultValue = field.value;
+          if (field.type === "radio" || field.type === "checkbox") {
+            field.defaultChecked = field.checked;
+          } else if (field.tagName === "TEXTAREA") field.defaultValue = field.value;
         }
         status.classList.remove("error");
         status.textContent = text.saved;
@@ -284,6 +285,12 @@ export function initModeration(section) {
         radio.checked = on;
         radio.defaultChecked = on;
       }
+    }
+    const count = settings.querySelector('input[type=checkbox][name="screen_participants"]');
+    if (count && count.checked === count.defaultChecked) {
+      const on = state.dataset.screen_participants === "1";
+      count.checked = on;
+      count.defaultChecked = on;
     }
   }
 

@@ -9,7 +9,17 @@ const news = newsRegion ? resultsNews(newsRegion) : null;
 const connection = document.getElementById("connection");
 const poll = document.getElementById("poll");
 const contributions = document.getElementById("contributions");
+const participants = document.getElementById("participants");
 let questionId = null;
+// Whether the organiser shows the count (every state frame says): a count frame sent
+// before it was turned off may still come after that state, and must not bring it back.
+let participantsShown = !participants.hidden;
+let participantsLabel = participants.textContent;
+
+function showParticipants() {
+  participants.textContent = participantsShown ? participantsLabel : "";
+  participants.hidden = !participantsShown || !participantsLabel;
+}
 
 connect(
   live.dataset.stream,
@@ -18,6 +28,8 @@ connect(
       questionId = data.question_id;
       setHTML(panel, data.html);
       if (!data.results_visible) setHTML(results, "");
+      participantsShown = Boolean(data.participants_shown);
+      showParticipants();
     },
     results(data) {
       if (data.question_id !== questionId) return;
@@ -29,6 +41,10 @@ connect(
       setHTML(contributions, data.html);
       contributions.hidden = !shown;
       poll.hidden = shown;
+    },
+    participants(data) {
+      participantsLabel = data.label;
+      showParticipants();
     },
   },
   (state) => {
