@@ -1,0 +1,70 @@
+"""Typst as the PDF engine of the reports: a template of our own, the content only as
+JSON (never spliced into markup, so that whatever a participant typed stays text),
+the fonts shipped with podium and nothing from the system, tagged PDF/UA-1.
+
+Typst checks PDF/UA-1 as it writes (a missing alternative text or document title is
+an error, not a warning); pikepdf then packs the objects into object streams, which
+makes the file about a third smaller and leaves the tags and metadata as they are.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import typst
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates" / "report"
+FONTS = HERE / "fonts"
+
+# C0 controls but tab and newline, DEL, and lone surrogates: no font draws them, XML
+# (the charts) forbids them, and Typst's JSON reader refuses some of them.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("", text)
+
+
+def cleaned(value: Any) -> Any:
+    """`value` with every string in it printable (dicts, lists and tuples walked)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): cleaned(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [cleaned(v) for v in value]
+    return value
+
+
+def render_pdf(template: str, content: dict[str, Any], timestamp: datetime) -> bytes:
+    """The PDF of `templates/report/<template>` filled with `content` (JSON-able)."""
+    data = json.dumps(cleaned(content), ensure_ascii=False)
+    pdf = typst.compile(
+        TEMPLATES / template,
+        root=TEMPLATES,
+        font_paths=[FONTS],
+        ignore_system_fonts=True,
+        sys_inputs={"data": data},
+        pdf_standards="ua-1",
+        timestamp=timestamp.replace(microsecond=0),
+    )
+    assert isinstance(pdf, bytes)
+    return packed(pdf)
+
+
+def packed(pdf: bytes) -> bytes:
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        doc.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+        )
+    return out.getvalue()
