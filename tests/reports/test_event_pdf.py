@@ -16,8 +16,9 @@ import pikepdf
 import pytest
 
 from podium.demo.seed import ensure_demo
+from podium.domain.questions import Kind
 from podium.domain.report import ReportOptions
-from podium.domain.tally import ChoiceResult, TextResult
+from podium.domain.tally import ChoiceResult, ScaleResult, ScaleStep, TextResult
 from podium.reports.event_pdf import event_pdf
 from podium.runtime import Runtime
 from podium.services.report_data import ReportData, report_data
@@ -68,7 +69,7 @@ def structure(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
         if isinstance(node, pikepdf.Array):
             stack.extend(node)
             continue
-        if not isinstance(node, pikepdf.Dictionary) or "/K" not in node and "/S" not in node:
+        if not isinstance(node, pikepdf.Dictionary) or ("/K" not in node and "/S" not in node):
             continue
         if "/S" in node:
             yield node
@@ -221,7 +222,19 @@ async def test_markup_formulas_and_control_characters_appear_as_text(rt: Runtime
 async def test_an_english_report_has_english_headings(rt: Runtime) -> None:
     event = await report_event(rt, participants=6)
     data = await report_data(rt, event.event_id, ReportOptions(lang="en"))
+    scale = ScaleResult(
+        Kind.SCALE,
+        6,
+        3.5,
+        tuple(ScaleStep(v, 1 + v % 2, 0.0, 0) for v in range(1, 6)),
+        "poor",
+        "great",
+    )
+    data = replace(
+        data, questions=(*data.questions, replace(data.questions[0], number=9, result=scale))
+    )
     text = flat(text_of(event_pdf(data)))
+    assert "Mean: 3.5" in text and "poor" in text and "great" in text
     for heading in ("Results report", "Participation", "Contributions", "Method"):
         assert heading in text
     assert "Respondents per question" in text and "Beteiligung" not in text

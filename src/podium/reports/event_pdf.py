@@ -200,9 +200,7 @@ def _choice(q: ReportQuestion, result: ChoiceResult) -> list[Block]:
                 )
             )
         else:
-            facts.append(
-                _("percent of all %(answers)s answers given", answers=result.answers)
-            )
+            facts.append(_("percent of all %(answers)s answers given", answers=result.answers))
     blocks.append(_para(" · ".join(facts), "note"))
     blocks.append(
         _table(
@@ -248,7 +246,9 @@ def _words(q: ReportQuestion, result: WordsResult) -> list[Block]:
         _para(
             _respondents(result.respondents)
             + " · "
-            + _("each word counted once per person; the moderators' merges and hidden words applied"),
+            + _(
+                "each word counted once per person; the moderators' merges and hidden words applied"
+            ),
             "note",
         ),
         _table(
@@ -263,8 +263,9 @@ def _words(q: ReportQuestion, result: WordsResult) -> list[Block]:
 def _texts(result: TextResult) -> list[Block]:
     return [
         _para(
-            i18n.ngettext("%(num)s answer, newest first", "%(num)s answers, newest first",
-                          len(result.texts)),
+            i18n.ngettext(
+                "%(num)s answer, newest first", "%(num)s answers, newest first", len(result.texts)
+            ),
             "note",
         ),
         _list(list(result.texts)),
