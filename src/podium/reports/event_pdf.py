@@ -9,9 +9,10 @@ never reads a participant's text as markup.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from podium import i18n
@@ -63,8 +64,17 @@ def event_content(data: ReportData) -> dict[str, Any]:
     }
 
 
-def _when(moment: Any, fmt: str = "long") -> str:
-    return format_datetime(moment, fmt, tzinfo=DISPLAY_ZONE, locale=i18n.locale())
+def _when(moment: datetime) -> str:
+    """A moment as the audience's clocks showed it, to the minute, with its zone."""
+    if moment.tzinfo is None:  # SQLite gives stored UTC times back without their zone
+        moment = moment.replace(tzinfo=UTC)
+    local, locale = moment.astimezone(DISPLAY_ZONE), i18n.locale()
+    return _(
+        "%(date)s, %(time)s (%(zone)s)",
+        date=format_date(local, "long", locale=locale),
+        time=format_time(moment, "short", tzinfo=DISPLAY_ZONE, locale=locale),
+        zone=format_time(moment, "zzzz", tzinfo=DISPLAY_ZONE, locale=locale),
+    )
 
 
 def _number(value: float, digits: int = 1) -> str:
@@ -244,11 +254,7 @@ def _words(q: ReportQuestion, result: WordsResult) -> list[Block]:
     return [
         _chart(Chart(cloud, alt)),
         _para(
-            _respondents(result.respondents)
-            + " · "
-            + _(
-                "each word counted once per person; the moderators' merges and hidden words applied"
-            ),
+            _("each word counted once per person; the moderators' merges and hidden words applied"),
             "note",
         ),
         _table(
