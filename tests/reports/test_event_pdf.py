@@ -219,6 +219,28 @@ async def test_markup_formulas_and_control_characters_appear_as_text(rt: Runtime
     assert "evil" in text
 
 
+async def test_long_words_and_links_stay_on_the_page(rt: Runtime) -> None:
+    event = await report_event(rt, participants=6)
+    data = await report_data(rt, event.event_id, ReportOptions())
+    long = "https://example.org/" + "sehrlangeswortohneumbruch" * 8
+    first = data.questions[0]
+    assert isinstance(first.result, ChoiceResult)
+    options = (replace(first.result.options[0], label=long), *first.result.options[1:])
+    data = replace(
+        data,
+        questions=(replace(first, title=long, result=replace(first.result, options=options)),),
+        contributions=tuple(replace(i, text=long) for i in data.contributions),
+    )
+    pdf = event_pdf(data)
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    )
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', done.stdout.decode())]
+    page_width, margin = 595.3, 2.2 / 2.54 * 72
+    assert right_edges and max(right_edges) <= page_width - margin + 1
+    assert long in text_of(pdf).replace("\u200b", "").replace("\n", "")
+
+
 async def test_an_english_report_has_english_headings(rt: Runtime) -> None:
     event = await report_event(rt, participants=6)
     data = await report_data(rt, event.event_id, ReportOptions(lang="en"))

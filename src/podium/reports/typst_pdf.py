@@ -47,9 +47,35 @@ def cleaned(value: Any) -> Any:
     return value
 
 
+# A word longer than a table column (a link, a pasted hash) would run off the page:
+# Typst breaks lines only between words. A zero-width space every BREAK_EVERY
+# characters of a run of LONG_RUN or more gives it places to break.
+LONG_RUN = 36
+BREAK_EVERY = 24
+_LONG = re.compile(rf"\S{{{LONG_RUN},}}")
+_PIECE = re.compile(rf"\S{{{BREAK_EVERY}}}(?=\S)")
+# Strings that are not laid out as text: SVG markup, metadata, alternative texts.
+NOT_WRAPPED = frozenset({"svg", "title", "author", "alt"})
+
+
+def wrappable(text: str) -> str:
+    return _LONG.sub(lambda run: _PIECE.sub(lambda m: m.group() + "\u200b", run.group()), text)
+
+
+def wrapped(value: Any, key: str = "") -> Any:
+    """`value` with long runs breakable in every string laid out as text."""
+    if isinstance(value, str):
+        return value if key in NOT_WRAPPED else wrappable(value)
+    if isinstance(value, dict):
+        return {k: wrapped(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [wrapped(v, key) for v in value]
+    return value
+
+
 def render_pdf(template: str, content: dict[str, Any], timestamp: datetime) -> bytes:
     """The PDF of `templates/report/<template>` filled with `content` (JSON-able)."""
-    data = json.dumps(cleaned(content), ensure_ascii=False)
+    data = json.dumps(wrapped(cleaned(content)), ensure_ascii=False)
     pdf = typst.compile(
         TEMPLATES / template,
         root=TEMPLATES,
