@@ -89,12 +89,13 @@ def _para(text: str, style: str = "") -> Block:
     return {"type": "para", "text": text, "style": style}
 
 
-def _chart(chart: Chart, width: str = "100%") -> Block:
-    return {"type": "chart", "svg": chart.svg, "alt": chart.alt, "width": width}
+def _chart(chart: Chart) -> Block:
+    return {"type": "chart", "svg": chart.svg, "alt": chart.alt}
 
 
 def _table(header: list[str], rows: list[list[str]], align: str, widths: list[str]) -> Block:
-    """`align` one letter per column: l(eft) or r(ight); `widths` Typst track sizes."""
+    """`align` one letter per column: l(eft) or r(ight); `widths` "auto" (as wide as
+    the column's content) or "1fr" (a share of the rest)."""
     return {"type": "table", "header": header, "rows": rows, "align": align, "widths": widths}
 
 
