@@ -54,10 +54,11 @@ class TextSink(Protocol):
 
 
 def local_time(moment: datetime) -> datetime:
-    """A stored (UTC) moment as the time in Germany; naive ones are taken as UTC."""
+    """A stored (UTC) moment as the time in Germany, to the second (Excel keeps
+    milliseconds only, and both formats should show the same); naive means UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZONE)
+    return moment.astimezone(ZONE).replace(microsecond=0)
 
 
 def visible_controls(text: str) -> str:
