@@ -11,7 +11,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,7 +24,14 @@ from podium.domain.tally import ChoiceResult, ScaleResult, WordsResult
 from podium.reports.event_tables import write_csv_zip, write_xlsx
 from podium.reports.tables import BOM, local_time
 from podium.runtime import Runtime
-from podium.services.report_data import AnswerRow, ReportData, answer_rows, report_data
+from podium.services.report_data import (
+    AnswerRow,
+    Participation,
+    ReportData,
+    ReportEvent,
+    answer_rows,
+    report_data,
+)
 from podium.settings import Settings
 from tests.reports.report_event import report_event
 
@@ -317,3 +324,33 @@ async def test_left_out_texts_and_contributions_are_in_no_table(rt: Runtime, lan
     assert not any("beitraege" in n for n in files)
     answers_csv = read_csv(next(t for n, t in files.items() if n.endswith("antworten.csv")), ";")
     assert not {r[2] for r in answers_csv[1:]} & texts
+
+
+def test_an_event_without_answers_gives_short_tables_not_an_error(lang: str) -> None:
+    data = ReportData(
+        event=ReportEvent(1, "leer", "Leere Runde", "", None, "", None, "de", ""),
+        options=ReportOptions(),
+        participation=Participation(0, 0, timedelta(minutes=1), ()),
+        questions=(),
+        contributions=(),
+        generated_at=datetime(2026, 7, 1, 10, 0, tzinfo=UTC),
+        running=False,
+    )
+    book, raw = sheets(data, [])
+    assert_no_formulas(raw)
+    assert book.sheetnames == [
+        "Übersicht",
+        "Ergebnisse",
+        "Antworten",
+        "Beiträge",
+        "Beteiligung im Verlauf",
+    ]
+    overview = dict(values(book["Übersicht"])[1:])
+    assert overview["Teilnehmende"] == 0 and overview["Datum (Europe/Berlin)"] is None
+    assert overview["Erstellt am (Europe/Berlin)"] == datetime(2026, 7, 1, 12, 0)  # summer time
+    assert overview["Stand der Ergebnisse"].startswith("Endstand")
+    assert all(len(values(book[name])) == 1 for name in book.sheetnames[1:])
+    files = csv_files(data, [])
+    assert len(files) == 5
+    overview_csv = dict(read_csv(files["01-uebersicht.csv"], ";")[1:])
+    assert overview_csv["Erstellt am (Europe/Berlin)"] == "2026-07-01T12:00:00+02:00"

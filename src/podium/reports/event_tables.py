@@ -17,10 +17,10 @@ table of their own that adds the spellings. Open texts have no tally: their answ
 are in the answers table.
 
 Answers are read once, as they stream from the database: the writers hold one row at
-a time (openpyxl's write-only sheets go to temporary files, each CSV is written into
-the ZIP as it comes). Headers and fixed words are translated when the tables are
-made, in the caller's language (`i18n.current_lang`), so a writer running in a worker
-thread writes the same language.
+a time (each worksheet and each CSV is written into its ZIP archive as it comes).
+The language (words and CSV separators) is `i18n.current_lang` where a writer is
+called; asyncio.to_thread carries it into a worker thread. Words inside rows (states,
+yes and no) are translated before the rows stream, never per row.
 """
 
 from __future__ import annotations
