@@ -17,10 +17,11 @@ their symbols (tables.visible_controls).
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
@@ -29,6 +30,7 @@ from podium.reports.tables import Cell, Table, local_time, visible_controls
 
 SHEET_NAME_MAX = 31
 CELL_TEXT_MAX = 32_767  # what Excel holds in a cell
+MAX_ROWS = 1_048_576  # of a worksheet in Excel, the header included
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 _NOT_IN_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -62,31 +64,46 @@ def xlsx_bytes(tables: Iterable[Table], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_xlsx(tables: Iterable[Table], title: str, out: BinaryIO) -> None:
-    """The tables as a workbook into `out`, each table's rows read once, as written."""
+def write_xlsx(
+    tables: Iterable[Table], title: str, out: BinaryIO, max_rows: int = MAX_ROWS
+) -> None:
+    """The tables as a workbook into `out`, each table's rows read once, as written.
+
+    A table longer than a worksheet holds (Excel's 1,048,576 rows) goes on in further
+    sheets, "Answers (2)" and so on, each with the header: nothing is cut off. The
+    workbook's own parts name the sheets, so they are written after them."""
     tables = list(tables) or [Table("Sheet", (), ())]  # a workbook needs one sheet
     taken: set[str] = set()
-    names = [sheet_name(t.title, taken) for t in tables]
+    names: list[str] = []
     formats = sorted({f for t in tables for f in t.formats if f})
     styles = {f: _FIRST_FORMAT + i for i, f in enumerate(formats)}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _content_types(len(tables)))
+        for table in tables:
+            rows: Iterator[Sequence[Cell]] | None = iter(table.rows)
+            while rows is not None:
+                names.append(sheet_name(table.title, taken))
+                with (
+                    archive.open(f"xl/worksheets/sheet{len(names)}.xml", "w") as raw,
+                    io.TextIOWrapper(raw, encoding="utf-8", newline="") as sheet,
+                ):
+                    rows = _write_sheet(sheet, table, rows, styles, len(names) == 1, max_rows)
+        archive.writestr("[Content_Types].xml", _content_types(len(names)))
         archive.writestr("_rels/.rels", _package_rels())
         archive.writestr("docProps/core.xml", _core(title))
         archive.writestr("xl/workbook.xml", _workbook(names))
-        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(tables)))
+        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(names)))
         archive.writestr("xl/styles.xml", _styles(formats))
-        for n, table in enumerate(tables, start=1):
-            with (
-                archive.open(f"xl/worksheets/sheet{n}.xml", "w") as raw,
-                io.TextIOWrapper(raw, encoding="utf-8", newline="") as sheet,
-            ):
-                _write_sheet(sheet, table, styles, selected=n == 1)
 
 
 def _write_sheet(
-    sheet: io.TextIOWrapper, table: Table, styles: dict[str, int], selected: bool
-) -> None:
+    sheet: io.TextIOWrapper,
+    table: Table,
+    rows: Iterator[Sequence[Cell]],
+    styles: dict[str, int],
+    selected: bool,
+    max_rows: int,
+) -> Iterator[Sequence[Cell]] | None:
+    """One worksheet of the table's rows; the rows left over when it is full."""
     sheet.write(f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews>')
     tab = ' tabSelected="1"' if selected else ""
     sheet.write(f'<sheetView{tab} workbookViewId="0">')
@@ -111,13 +128,18 @@ def _write_sheet(
     if table.header:
         r = 1
         sheet.write(_header_row(table.header, letters))
-    for row in table.rows:
+    left: Iterator[Sequence[Cell]] | None = None
+    for row in rows:
+        if r == max_rows:
+            left = itertools.chain((row,), rows)
+            break
         r += 1
         if len(row) > len(letters):
             letters += [_column(i) for i in range(len(letters), len(row))]
             number_styles += [""] * (len(row) - len(number_styles))
         sheet.write(_row(r, row, letters, number_styles))
     sheet.write("</sheetData></worksheet>")
+    return left
 
 
 def _header_row(header: Sequence[str], letters: list[str]) -> str:
