@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ from podium.domain.tally import ChoiceResult, ScaleResult, WordsResult
 from podium.reports.event_tables import write_csv_zip, write_xlsx
 from podium.reports.tables import BOM, local_time
 from podium.runtime import Runtime
+from podium.services import contributions
+from podium.services.participation import submit_answer
 from podium.services.report_data import (
     AnswerRow,
     Participation,
@@ -32,6 +35,7 @@ from podium.services.report_data import (
     answer_rows,
     report_data,
 )
+from podium.services.results import live_event
 from podium.settings import Settings
 from tests.reports.report_event import report_event
 
@@ -354,3 +358,34 @@ def test_an_event_without_answers_gives_short_tables_not_an_error(lang: str) -> 
     assert len(files) == 5
     overview_csv = dict(read_csv(files["01-uebersicht.csv"], ";")[1:])
     assert overview_csv["Erstellt am (Europe/Berlin)"] == "2026-07-01T12:00:00+02:00"
+
+
+async def test_what_participants_send_through_the_services_stays_text(
+    rt: Runtime, lang: str
+) -> None:
+    event = await report_event(rt, participants=5)
+    live = await live_event(rt, event.event_id)
+    text_id = next(q.id for q in live.ordered() if q.spec.kind is Kind.TEXT)
+    sent = [*INJECTIONS, RTL]  # a right-to-left override is refused in contributions
+    for n, p in enumerate(sent):
+        if p != RTL:
+            await contributions.submit(rt, live, f"x{n:039d}", f"{p} Frage Nummer {n}")
+        await submit_answer(rt, live, f"x{n:039d}", text_id, p, str(uuid.uuid4()))
+    data = await report_data(rt, event.event_id, ReportOptions())
+    chosen = tuple(q.id for q in data.questions)
+    answers = [r async for r in answer_rows(rt, event.event_id, chosen)]
+
+    book, raw = sheets(data, answers)
+    assert_no_formulas(raw)
+    texts = [c.value for c in book["Beiträge"]["I"]]
+    for n, p in enumerate(INJECTIONS):
+        assert f"{p} Frage Nummer {n}" in texts
+    typed = {c.value for c in book["Antworten"]["E"]}
+    assert set(sent) <= typed
+
+    tables = {n: read_csv(t, ";") for n, t in csv_files(data, answers).items()}
+    contribution_texts = {r[8] for r in tables[next(n for n in tables if "beitraege" in n)]}
+    assert "'=cmd|' /C calc'!A0 Frage Nummer 0" in contribution_texts
+    assert "<script>alert(1)</script> Frage Nummer 4" in contribution_texts
+    answered = {r[4] for r in tables[next(n for n in tables if "antworten" in n)]}
+    assert {"'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2", RTL} <= answered
