@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from podium.reports.spreadsheets import SHEET_NAME_MAX, sheet_name, xlsx_bytes
+from podium.reports.spreadsheets import SHEET_NAME_MAX, sheet_name, write_xlsx, xlsx_bytes
 from podium.reports.tables import Table
 
 
@@ -44,3 +44,30 @@ def test_sheet_names_excel_accepts() -> None:
 def test_no_tables_still_make_a_workbook() -> None:
     book = load_workbook(io.BytesIO(xlsx_bytes([], title="leer")))
     assert len(book.sheetnames) == 1
+
+
+def test_a_table_longer_than_a_sheet_goes_on_in_the_next_one() -> None:
+    rows = iter([(n, f"Zeile {n}") for n in range(1, 8)])
+    out = io.BytesIO()
+    write_xlsx([Table("Antworten", ("Nr.", "Text"), rows), Table("Ende", ("A",), [])], "x", out, 4)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    assert book.sheetnames == ["Antworten", "Antworten (2)", "Antworten (3)", "Ende"]
+    assert [[c.value for c in r] for r in book["Antworten (3)"].iter_rows()] == [
+        ["Nr.", "Text"],
+        [7, "Zeile 7"],
+    ]
+    numbers = [
+        r[0]
+        for name in book.sheetnames[:3]
+        for r in book[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert numbers == list(range(1, 8))
+    assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
+
+
+def test_text_is_kept_as_typed_or_shown_where_a_sheet_cannot_hold_it() -> None:
+    typed = ["#N/A", "=A1", " eingerückt ", "Zeile\r\nzwei", "a\x00b", "<b>&amp;</b>", "\u202eabc"]
+    book = load_workbook(io.BytesIO(xlsx_bytes([Table("T", ("A",), [(t,) for t in typed])], "t")))
+    cells = list(book["T"]["A"])[1:]
+    assert [c.value for c in cells] == [*typed[:4], "a\u2400b", *typed[5:]]
+    assert all(c.data_type == "s" for c in cells)
