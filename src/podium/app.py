@@ -14,6 +14,7 @@ from podium.live.fanout import DEVICE, Fanout
 from podium.live.presence import Presence
 from podium.live.sse import frame
 from podium.live.watch import WatchKind
+from podium.reports.worker import ReportWorker
 from podium.runtime import Runtime
 from podium.settings import Settings, secret_key_problem
 from podium.web import errors
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     rt.live.watch(frames.follow_settings(fanout.notify))
     rt.live.watch(presenter.follow_presenter_links(rt, fanout))
     presence.watch(lambda event_id: fanout.notify(WatchKind.PARTICIPANTS, event_id, None))
+    reports = ReportWorker(rt.settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         try:
             yield
         finally:
+            reports.close()
             await presence.stop()
             await fanout.stop()
             await rt.stop()
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.fanout = fanout
     app.state.frames = frames
     app.state.presence = presence
+    app.state.report_worker = reports
     # Inside the session and language middlewares: its 413 page is rendered like any other.
     app.add_middleware(BodyLimit)
     app.add_middleware(

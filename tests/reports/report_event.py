@@ -29,6 +29,7 @@ CONTRIBUTIONS = (
 @dataclass(frozen=True)
 class ReportEvent:
     event_id: int
+    slug: str
     question_ids: list[int]
     percentages: dict[str, dict[str, int]]  # per choice question's title: label -> %
     participants: int
@@ -53,4 +54,5 @@ async def report_event(rt: Runtime, participants: int = 200, seed: int = 7) -> R
             item = await moderation.act(rt, info.event_id, item.id, action, None)
         for voter in range(votes):
             await contributions.vote(rt, live, f"{voter:040d}", item.id, True)
-    return ReportEvent(info.event_id, ids, planned_percentages(polls, plans), participants)
+    shares = planned_percentages(polls, plans)
+    return ReportEvent(info.event_id, info.slug, ids, shares, participants)

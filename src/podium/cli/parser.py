@@ -7,6 +7,7 @@ import argparse
 from podium.cli.bench import add_bench_command, add_soak_command
 from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
+from podium.cli.export import add_export
 from podium.cli.secret_key import cmd_secret_key
 from podium.cli.server import cmd_demo, cmd_serve
 from podium.cli.users import cmd_user_create, cmd_user_password
@@ -90,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE", help="YAML file, or - for stdin")
     imp.set_defaults(func=cmd_event_import)
 
+    add_export(sub)
     add_bench_command(sub, positive)
     add_soak_command(sub, positive)
     add_words_command(sub)

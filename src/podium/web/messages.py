@@ -131,6 +131,7 @@ MESSAGES: dict[str, str] = {
     # Reports (domain/report.py)
     "unknown_report_format": N_("Reports are made as PDF, XLSX or ZIP (CSV files)."),
     "unknown_report_question": N_("These questions are not part of this event: %(ids)s."),
+    "unknown_report_language": N_("Reports are made in these languages: %(languages)s."),
     "cover_note_too_long": N_("The cover note may have at most %(max)s characters."),
 }
 

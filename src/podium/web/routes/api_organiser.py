@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from podium.services import catalog
@@ -13,6 +13,7 @@ from podium.store.tables import Event, User
 from podium.web.api_models import EventOut, EventResultsOut, EventSummary, SessionOut
 from podium.web.deps import RowId, current_user, runtime
 from podium.web.downloads import CSV, SVG, XLSX, result_file
+from podium.web.report_download import MEDIA, report_options, report_response
 from podium.web.routes.api_common import errors, organised_event, organiser
 from podium.web.routes.api_convert import (
     event_out,
@@ -86,3 +87,42 @@ async def get_result_file(
     caller's language, with the moderators' merges and hides applied. 404
     `not_a_word_cloud` for other questions, `unknown_download` for other names."""
     return await result_file(runtime(request), found.id, question_id, name)
+
+
+@router.get(
+    "/events/{ref}/report.{fmt}",
+    tags=["organiser"],
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report, as an attachment",
+            "content": {media: {} for media in MEDIA.values()},
+        },
+        **errors(401, 403, 404, 422),
+    },
+)
+async def get_report(
+    request: Request,
+    fmt: str,
+    found: Annotated[Event, Depends(organised_event)],
+    questions: Annotated[list[int] | None, Query()] = None,
+    texts: bool = True,
+    contributions: bool = True,
+    cover_note: str = "",
+    lang: str | None = None,
+) -> Response:
+    """The event's report, now (a snapshot while the event runs): `fmt` is `pdf`
+    (tagged PDF/UA-1), `xlsx` (one sheet per table) or `zip` (the same tables as CSV
+    files: UTF-8 with BOM, `;` in German, `,` in English). `questions` (repeated)
+    chooses questions, `texts=false` leaves out open texts, `contributions=false` the
+    written contributions; `cover_note` is printed on the PDF's title page; `lang`
+    (`de`, `en`) defaults to the event's language. 404 `unknown_report_format`, 422
+    `unknown_report_question`, `unknown_report_language`, `cover_note_too_long`."""
+    params = {
+        "texts": "1" if texts else "0",
+        "contributions": "1" if contributions else "0",
+        "cover_note": cover_note,
+        "lang": lang or "",
+    }
+    chosen = [str(q) for q in questions] if questions else []
+    return await report_response(request, found.id, fmt, report_options(params, chosen))

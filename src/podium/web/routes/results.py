@@ -1,5 +1,5 @@
 """The organiser's results page: every question's chart and its numbers as a table,
-and the files to download."""
+the files to download, and the event's report (PDF, XLSX, CSV in a ZIP)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from podium.services.results import event_results
 from podium.web.auth import require_moderator
 from podium.web.deps import RowId, render, runtime
 from podium.web.downloads import result_file
+from podium.web.report_download import report_options, report_response
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,3 +50,24 @@ async def result_file_page(
     """A word cloud's picture (cloud.svg) or its words (words.csv, words.xlsx)."""
     await require_moderator(request, event_id)
     return await result_file(runtime(request), event_id, question_id, name)
+
+
+@router.get("/admin/events/{event_id}/report.{fmt}")
+async def report_link(request: Request, event_id: RowId, fmt: str) -> Response:
+    """The report with the options in the query (none: everything, the event's language)."""
+    await require_moderator(request, event_id)
+    params = request.query_params
+    return await report_response(
+        request, event_id, fmt, report_options(params, params.getlist("questions"))
+    )
+
+
+@router.post("/admin/events/{event_id}/report")
+async def report_form(request: Request, event_id: RowId) -> Response:
+    """The results page's report form: the options, the cover note and the format."""
+    await require_moderator(request, event_id)
+    form = await request.form()
+    params = {k: v for k, v in form.items() if isinstance(v, str)}
+    questions = [q for q in form.getlist("questions") if isinstance(q, str)]
+    fmt = params.get("format", "pdf")
+    return await report_response(request, event_id, fmt, report_options(params, questions))
