@@ -108,6 +108,11 @@ class Event(Base):
     screen_shows_participants: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # The public results link (services/publication.py): its secret, and the options
+    # the organiser published with it (questions, open texts, contributions). None: not
+    # published; a new secret on every publishing, so that a revoked link stays dead.
+    results_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    results_options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Salts the hashes of its participants' tokens (services/participation.token_hash):
     # random per event, so that a participant's key never rests on an id alone. Events
     # made before migration 0004 have their id as salt, which their stored hashes used.
@@ -133,6 +138,9 @@ class Question(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
+    # Set by the organiser: the same key on questions of several events of a series
+    # compares their answers side by side (services/series_results.py)
+    match_key: Mapped[str | None] = mapped_column(String(80))
     # Type-specific settings: max_choices, percent_base, scale bounds and labels, max_words, ...
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     allow_change: Mapped[bool] = mapped_column(Boolean, default=True)
