@@ -74,8 +74,8 @@ async def export(
     data = await report_data(rt, event.event_id, options)
     chosen = tuple(q.id for q in data.questions)
     everything = tuple(event.question_ids)
-    ours = [r async for r in answer_rows(rt, event.event_id, chosen)]
-    every = [r async for r in answer_rows(rt, event.event_id, everything)]
+    ours = [r async for r in answer_rows(rt.sessions, event.event_id, chosen)]
+    every = [r async for r in answer_rows(rt.sessions, event.event_id, everything)]
     return data, ours, every
 
 
@@ -169,7 +169,7 @@ async def test_the_workbook_holds_every_table_with_numbers_as_numbers(
     assert book.properties.title == f"Ergebnisse: {data.event.title}"
 
     overview = dict(values(book["Übersicht"])[1:])
-    assert overview["Veranstalter"] == "Bundesagentur für Arbeit"
+    assert overview["Veranstaltet von"] == "Bundesagentur für Arbeit"
     assert overview["Teilnehmende"] == data.participation.joined
     assert overview["Antworten"] == data.participation.answers
     assert isinstance(overview["Erstellt am (Europe/Berlin)"], datetime)
@@ -373,7 +373,7 @@ async def test_what_participants_send_through_the_services_stays_text(
         await submit_answer(rt, live, f"x{n:039d}", text_id, p, str(uuid.uuid4()))
     data = await report_data(rt, event.event_id, ReportOptions())
     chosen = tuple(q.id for q in data.questions)
-    answers = [r async for r in answer_rows(rt, event.event_id, chosen)]
+    answers = [r async for r in answer_rows(rt.sessions, event.event_id, chosen)]
 
     book, raw = sheets(data, answers)
     assert_no_formulas(raw)
