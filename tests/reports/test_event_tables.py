@@ -169,7 +169,7 @@ async def test_the_workbook_holds_every_table_with_numbers_as_numbers(
     assert book.properties.title == f"Ergebnisse: {data.event.title}"
 
     overview = dict(values(book["Übersicht"])[1:])
-    assert overview["Veranstaltet von"] == "Bundesagentur für Arbeit"
+    assert overview["Veranstalter"] == "Bundesagentur für Arbeit"
     assert overview["Teilnehmende"] == data.participation.joined
     assert overview["Antworten"] == data.participation.answers
     assert isinstance(overview["Erstellt am (Europe/Berlin)"], datetime)
