@@ -43,16 +43,63 @@ CHANGED = 0.1  # share of answers given twice: the first row stays, superseded
 PANELISTS = ["Dr. Anna Berger", "Michael Knapp", "Vanessa Ahuja", "Roland Schüßler"]
 STATES = (("approved", 0.8), ("pending", 0.08), ("rejected", 0.07), ("archived", 0.05))
 
-HEADS = (
-    "Arbeits Beratungs Digital Familien Kunden Team Zukunfts Übergangs Förder Qualitäts "
-    "Präsenz Größen Büro Führungs Schulungs Gesundheits Zugangs Prüf Dienst Müdigkeits "
-    "Vertrauens Verwaltungs Zusammenarbeits Wissens Lösungs Haushalts Termin Leistungs"
-).split()
-TAILS = (
-    "zeit qualität kultur wandel fähigkeit gespräch räume prüfung zugänge plätze kanäle "
-    "regeln ausstattung erfahrung übergabe strukturen wege mühe lösung netz modelle "
-    "grenzen schlüssel brücken vorsätze"
-).split()
+HEADS = [
+    "Arbeits",
+    "Beratungs",
+    "Digital",
+    "Familien",
+    "Kunden",
+    "Team",
+    "Zukunfts",
+    "Übergangs",
+    "Förder",
+    "Qualitäts",
+    "Präsenz",
+    "Größen",
+    "Büro",
+    "Führungs",
+    "Schulungs",
+    "Gesundheits",
+    "Zugangs",
+    "Prüf",
+    "Dienst",
+    "Müdigkeits",
+    "Vertrauens",
+    "Verwaltungs",
+    "Zusammenarbeits",
+    "Wissens",
+    "Lösungs",
+    "Haushalts",
+    "Termin",
+    "Leistungs",
+]
+TAILS = [
+    "zeit",
+    "qualität",
+    "kultur",
+    "wandel",
+    "fähigkeit",
+    "gespräch",
+    "räume",
+    "prüfung",
+    "zugänge",
+    "plätze",
+    "kanäle",
+    "regeln",
+    "ausstattung",
+    "erfahrung",
+    "übergabe",
+    "strukturen",
+    "wege",
+    "mühe",
+    "lösung",
+    "netz",
+    "modelle",
+    "grenzen",
+    "schlüssel",
+    "brücken",
+    "vorsätze",
+]
 OPENINGS = (
     "Bei uns im Jobcenter",
     "Aus Sicht der Leistungsabteilung",
@@ -212,8 +259,8 @@ class Values:
         if spec.kind is Kind.SINGLE:
             raw: Any = rng.choices(self.options, self.option_weights)
         elif spec.kind is Kind.MULTIPLE:
-            picked = rng.choices(self.options, self.option_weights, k=rng.randint(1, 3))
-            raw = sorted(set(picked))[: spec.max_choices]
+            options = rng.choices(self.options, self.option_weights, k=rng.randint(1, 3))
+            raw = sorted(set(options))[: spec.max_choices]
         elif spec.kind is Kind.SCALE:
             span = range(spec.scale_min, spec.scale_max + 1)
             raw = rng.choices(span, self.scale_weights)[0]
@@ -247,7 +294,9 @@ async def build(database_url: str, size: Size = Size()) -> BenchEvent:
         start = STARTS_AT
 
         async with rt.engine.begin() as conn:
-            digests = [token_hash(salt, secrets.token_urlsafe(32)) for _ in range(size.participants)]
+            digests = [
+                token_hash(salt, secrets.token_urlsafe(32)) for _ in range(size.participants)
+            ]
             joined = [
                 start + timedelta(seconds=rng.uniform(0, 600)) for _ in range(size.participants)
             ]
@@ -260,7 +309,9 @@ async def build(database_url: str, size: Size = Size()) -> BenchEvent:
                 ],
             )
             rows = await conn.execute(
-                select(Participant.id).where(Participant.event_id == event.id).order_by(Participant.id)
+                select(Participant.id)
+                .where(Participant.event_id == event.id)
+                .order_by(Participant.id)
             )
             pids = [r[0] for r in rows]
 
@@ -370,13 +421,17 @@ async def _contributions(
     ids = [
         r[0]
         for r in await conn.execute(
-            select(Contribution.id).where(Contribution.event_id == event_id).order_by(Contribution.id)
+            select(Contribution.id)
+            .where(Contribution.event_id == event_id)
+            .order_by(Contribution.id)
         )
     ]
     votes: list[dict[str, Any]] = []
     for cid, row in zip(ids, rows, strict=True):
         for pid in rng.sample(pids, row["votes"]):
-            votes.append({"contribution_id": cid, "participant_id": pid, "created_at": row["created_at"]})
+            votes.append(
+                {"contribution_id": cid, "participant_id": pid, "created_at": row["created_at"]}
+            )
     await _insert(conn, ContributionVote, votes)
     return len(rows), len(votes)
 
