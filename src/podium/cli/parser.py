@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from podium.cli.bench import add_bench_command, add_soak_command
+from podium.cli.bench_reports import add_bench_reports_command
 from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
 from podium.cli.export import add_export
@@ -94,5 +95,6 @@ def parser() -> argparse.ArgumentParser:
     add_export(sub)
     add_bench_command(sub, positive)
     add_soak_command(sub, positive)
+    add_bench_reports_command(sub, positive)
     add_words_command(sub)
     return p
