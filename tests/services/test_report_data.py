@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from podium.domain.errors import InvalidAnswer
-from podium.domain.report import ReportOptions
+from podium.domain.report import ReportOptions, bucket_start, bucket_width
 from podium.domain.tally import ChoiceResult
 from podium.runtime import Runtime
 from podium.services.report_data import answer_rows, report_data
 from podium.settings import Settings
+from podium.store.tables import Answer
 from tests.reports.report_event import report_event
 
 
@@ -83,3 +86,26 @@ async def test_answers_stream_with_a_new_pseudonym_each_export(rt: Runtime) -> N
     assert len({r.participant for r in first}) == event.participants
     assert {r.participant for r in first}.isdisjoint({r.participant for r in second})
     assert [(r.question_id, r.value) for r in first] == [(r.question_id, r.value) for r in second]
+
+
+async def test_answers_over_time_are_counted_per_bucket_as_the_domain_cuts_them(
+    rt: Runtime,
+) -> None:
+    event = await report_event(rt, participants=30)
+    start = datetime(2026, 3, 12, 9, 58, 41, 250_000, tzinfo=UTC)
+    async with rt.sessions() as session, session.begin():
+        ids = list(await session.scalars(select(Answer.id).order_by(Answer.id)))
+        for n, row_id in enumerate(ids):  # spread over 70 minutes: 2-minute buckets
+            moment = start + timedelta(seconds=(n * 977) % (70 * 60))
+            change = update(Answer).where(Answer.id == row_id).values(created_at=moment)
+            await session.execute(change)
+    data = await report_data(rt, event.event_id, ReportOptions())
+    moments = [start + timedelta(seconds=(n * 977) % (70 * 60)) for n in range(len(ids))]
+    first, last = min(moments), max(moments)
+    width = bucket_width(first, last)
+    expected = Counter(bucket_start(m, first, width) for m in moments)
+    shown = {b.start: b.answers for b in data.participation.buckets}
+    assert data.participation.width == width == timedelta(minutes=2)
+    assert {k: v for k, v in shown.items() if v} == dict(expected)
+    assert min(shown) == bucket_start(first, first, width)
+    assert max(shown) == bucket_start(last, first, width)

@@ -10,13 +10,12 @@ event's export never holds them all at once.
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from podium.domain.contributions import report_order
@@ -162,20 +161,31 @@ async def _participation(session: Any, event_id: int, joined: int) -> Participat
         return Participation(joined, 0, timedelta(minutes=1), ())
     first, last = _utc(first), _utc(last)
     width = bucket_width(first, last)
-    counts: Counter[datetime] = Counter()
-    stream = await session.stream_scalars(
-        select(Answer.created_at)
+    # Counted by the database, a row per bucket: reading 100,000 timestamps into
+    # Python would cost the live event's loop a second per report.
+    origin = bucket_start(first, first, width)
+    seconds = int(width.total_seconds())
+    index = _epoch(session.get_bind().dialect.name, Answer.created_at) - int(origin.timestamp())
+    bucket = (index // seconds).label("bucket")
+    rows = await session.execute(
+        select(bucket, func.count())
         .where(Answer.question_id.in_(_answers_of(event_id)))
-        .execution_options(yield_per=STREAM_ROWS)
+        .group_by(bucket)
     )
-    async for moment in stream:
-        counts[bucket_start(_utc(moment), first, width)] += 1
+    counts = {origin + n * width: count for n, count in rows}
     start, end = bucket_start(first, first, width), bucket_start(last, first, width)
     buckets = []
     while start <= end:
         buckets.append(TimeBucket(start, counts.get(start, 0)))
         start += width
     return Participation(joined, total, width, tuple(buckets))
+
+
+def _epoch(dialect: str, column: Any) -> Any:
+    """Whole seconds since 1970 of a stored UTC time, in the database's own terms."""
+    if dialect == "sqlite":  # stored as ISO text in UTC
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
 
 def _utc(moment: datetime) -> datetime:
