@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
@@ -71,3 +73,21 @@ def test_text_is_kept_as_typed_or_shown_where_a_sheet_cannot_hold_it() -> None:
     cells = list(book["T"]["A"])[1:]
     assert [c.value for c in cells] == [*typed[:4], "a\u2400b", *typed[5:]]
     assert all(c.data_type == "s" for c in cells)
+
+
+def test_stored_times_are_shown_as_german_time_naive_or_not() -> None:
+    winter_utc = datetime(2021, 2, 2, 9, 0)  # as SQLite gives a stored time back
+    summer = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
+    body = xlsx_bytes([Table("Zeiten", ("Zeit",), [(winter_utc,), (summer,)])], "Zeiten")
+    sheet = load_workbook(io.BytesIO(body))["Zeiten"]
+    assert sheet["A2"].value == datetime(2021, 2, 2, 10, 0)
+    assert sheet["A3"].value == datetime(2026, 6, 1, 10, 30)
+
+
+def test_what_excel_would_decode_or_refuse_stays_as_typed() -> None:
+    body = xlsx_bytes([Table("History", ("Text",), [("_x0041_ und _x000D_",)])], "x")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "_x005F_x0041_ und _x005F_x000D_" in sheet_xml  # Excel shows the typed text
+    book = load_workbook(io.BytesIO(body))
+    assert book.sheetnames == ["History (2)"]  # Excel keeps "History" for itself

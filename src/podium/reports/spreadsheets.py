@@ -1,10 +1,13 @@
 """Tables as an XLSX workbook, one worksheet per table, streamed row by row into the
 file's ZIP archive: nothing is held but the row being written.
 
-Written here as SpreadsheetML (ECMA-376) directly rather than through openpyxl,
-whose write-only mode spends some 12 µs on every cell (about 6 s for an event of
-10,000 participants and 10 questions, against the 5 s the report has); this takes
-about a tenth of that. openpyxl still reads the files back in the tests.
+Written here as SpreadsheetML (ECMA-376) directly, by measurement: an event of 10,000
+participants and 10 questions has some 450,000 cells, and its XLSX must be ready in
+5 s with the answers read from the database as well. openpyxl's write-only mode
+spends some 12 µs on a cell (6.9 s for the answers alone), XlsxWriter's constant-memory
+mode some 8 µs (4.0 s of CPU for them, 7 s for the whole render: tried on branch
+`xlsx`, commit 32c5959), this about a tenth of openpyxl. openpyxl reads the files back
+in the tests, and LibreOffice opened them (docs/BENCHMARKS.md).
 
 Every text is stored as text (an inline string), so a value that starts with "=" is
 never a formula and "#N/A" never an error. Numbers are numbers. Times are real Excel
@@ -33,6 +36,8 @@ CELL_TEXT_MAX = 32_767  # what Excel holds in a cell
 MAX_ROWS = 1_048_576  # of a worksheet in Excel, the header included
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 _NOT_IN_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
+_ESCAPE_LIKE = re.compile("_x[0-9A-Fa-f]{4}_")
+RESERVED_SHEET_NAMES = ("history",)  # Excel keeps "History" for itself
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _SECONDS_PER_DAY = 86_400.0
 
@@ -50,7 +55,7 @@ def sheet_name(title: str, taken: set[str]) -> str:
     base = _NOT_IN_SHEET_NAMES.sub(" ", title).strip(" '") or "Sheet"
     name = base[:SHEET_NAME_MAX]
     n = 2
-    while name.casefold() in taken:
+    while name.casefold() in taken or name.casefold() in RESERVED_SHEET_NAMES:
         suffix = f" ({n})"
         name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
         n += 1
@@ -177,12 +182,15 @@ def _text(value: str) -> str:
     text = escape(text)
     if "\r" in text:  # a bare carriage return would be read back as a line feed
         text = text.replace("\r", "&#13;")
+    if "_x" in text:  # Excel reads _xHHHH_ as the character HHHH: a typed one stays typed
+        text = _ESCAPE_LIKE.sub(r"_x005F\g<0>", text)
     return f'<t xml:space="preserve">{text}</t>'
 
 
 def _serial(moment: datetime) -> float:
-    """Excel's number for a time: days since 1899-12-30, the time as a fraction."""
-    local = local_time(moment).replace(tzinfo=None) if moment.tzinfo else moment
+    """Excel's number for a time in Germany: days since 1899-12-30, the time as a
+    fraction. Stored times are UTC, naive ones too (SQLite gives them back so)."""
+    local = local_time(moment).replace(tzinfo=None)
     return (local - _EXCEL_EPOCH).total_seconds() / _SECONDS_PER_DAY
 
 
