@@ -21,6 +21,7 @@ class SeriesEvent:
     id: int
     title: str
     starts_at: datetime | None
+    language: str
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class SeriesResults:
     comparisons: tuple[Comparison, ...]
     organiser: str
     generated_at: datetime  # UTC
+
+    @property
+    def language(self) -> str:
+        """The report's language unless one is chosen: the first event's."""
+        return self.events[0].language if self.events else "de"
 
 
 def _date_order(event: SeriesEvent) -> tuple[int, datetime, int]:
@@ -55,7 +61,7 @@ async def series_results(rt: Context, series_id: int) -> SeriesResults:
             ).all()
         )
         events = sorted(
-            (SeriesEvent(e.id, e.title, e.starts_at) for e in series.events), key=_date_order
+            (SeriesEvent(e.id, e.title, e.starts_at, e.language) for e in series.events), key=_date_order
         )
         title, description = series.title, series.description or ""
     keys = {question_id: key for question_id, _, key in keyed}
