@@ -27,7 +27,9 @@ from podium.domain.tally import (
 
 
 def choice(respondents: int, counts: dict[str, int], base=PercentBase.ANSWERS) -> ChoiceResult:
-    options = tuple(OptionResult(n, label, c, 0.0, 0) for n, (label, c) in enumerate(counts.items()))
+    options = tuple(
+        OptionResult(n, label, c, 0.0, 0) for n, (label, c) in enumerate(counts.items())
+    )
     return ChoiceResult(Kind.MULTIPLE, respondents, sum(counts.values()), base, options)
 
 
@@ -94,14 +96,20 @@ def test_word_clouds_compare_their_top_words_with_zero_where_nobody_named_one() 
         )
 
     [comparison] = compare_series(
-        [asked(1, 2, words(10, {"Homeoffice": 6, "Akte": 2})), asked(2, 3, words(5, {"homeoffice": 1}))]
+        [
+            asked(1, 2, words(10, {"Homeoffice": 6, "Akte": 2})),
+            asked(2, 3, words(5, {"homeoffice": 1})),
+        ]
     )
     assert [w.casefold() for w in comparison.rows] == ["homeoffice", "akte"]
     assert comparison.events[1].shares == (Share(1, 20), Share(0, 0))
 
 
 def test_events_without_a_date_come_last() -> None:
-    questions = [asked(5, None, choice(1, {"a": 1, "b": 0})), asked(6, 9, choice(1, {"a": 1, "b": 0}))]
+    questions = [
+        asked(5, None, choice(1, {"a": 1, "b": 0})),
+        asked(6, 9, choice(1, {"a": 1, "b": 0})),
+    ]
     [comparison] = compare_series(questions)
     assert [e.event_id for e in comparison.events] == [6, 5]
 

@@ -13,7 +13,10 @@ from podium.runtime import Runtime
 from tests.reports.report_event import report_event
 
 KEY = "top-themen-aussen"
-OUTWARD = "Was waren in den letzten Monaten Ihre drei TOP-Themen bezüglich „Wandel bei einem Blick nach außen“?"
+OUTWARD = (
+    "Was waren in den letzten Monaten Ihre drei TOP-Themen bezüglich "
+    "„Wandel bei einem Blick nach außen“?"
+)
 # With 100 participants every planned share is exact: percent of respondents as planned.
 OPENING = {
     "Änderungen bei der Beratung": 28,

@@ -239,7 +239,14 @@ def test_assigning_an_unknown_account_says_so(admin: Admin, event_id: int) -> No
 def test_the_comparison_key_is_set_in_the_form_and_shown(admin: Admin, event_id: int) -> None:
     form = admin.get(f"/admin/events/{event_id}").text
     assert "Comparison key" in form and 'name="match_key"' in form
-    add(admin, event_id, "single", "Kontaktweg?", options="Telefon\nVideo", match_key=" Kontakt-2021 ")
+    add(
+        admin,
+        event_id,
+        "single",
+        "Kontaktweg?",
+        options="Telefon\nVideo",
+        match_key=" Kontakt-2021 ",
+    )
     (question_id,) = question_ids(admin.h, event_id)
     page = admin.get(f"/admin/events/{event_id}").text
     assert "<code>kontakt-2021</code>" in page

@@ -26,9 +26,7 @@ def test_the_dashboard_links_to_the_comparison(harness: Harness, series: DemoSer
     assert f'href="/admin/series/{series.series_id}/results"' in page
 
 
-def test_the_page_shows_both_events_n_and_percentages(
-    harness: Harness, series: DemoSeries
-) -> None:
+def test_the_page_shows_both_events_n_and_percentages(harness: Harness, series: DemoSeries) -> None:
     response = harness.client.get(f"/admin/series/{series.series_id}/results")
     assert response.status_code == 200
     page = response.text

@@ -135,13 +135,17 @@ def _compare(key: str, questions: Sequence[AskedQuestion]) -> Comparison:
     return Comparison(key, kind, questions[-1].title, rows, figures)
 
 
-def _figures(q: AskedQuestion, shares: list[Share | None], mean: float | None = None) -> EventFigures:
+def _figures(
+    q: AskedQuestion, shares: list[Share | None], mean: float | None = None
+) -> EventFigures:
     return EventFigures(
         q.event_id, q.event_title, q.starts_at, q.title, q.result.respondents, tuple(shares), mean
     )
 
 
-def _choices(questions: Sequence[AskedQuestion]) -> tuple[tuple[str, ...], tuple[EventFigures, ...]]:
+def _choices(
+    questions: Sequence[AskedQuestion],
+) -> tuple[tuple[str, ...], tuple[EventFigures, ...]]:
     labels: dict[str, str] = {}  # folded -> shown (the latest event's spelling)
     counts: list[dict[str, int]] = []
     for q in questions:

@@ -70,8 +70,10 @@ def summary(comparison: Comparison) -> str:
             else:
                 shares.append(f"{label}: {share.percent} % ({share.count})")
         when = short_date(e.starts_at)
-        name = f"{e.event_title} ({when}, n = {e.respondents})" if when else (
-            f"{e.event_title} (n = {e.respondents})"
+        name = (
+            f"{e.event_title} ({when}, n = {e.respondents})"
+            if when
+            else (f"{e.event_title} (n = {e.respondents})")
         )
         parts.append(f"{name}: " + "; ".join(shares))
     return (

@@ -14,7 +14,16 @@ from typing import Any
 
 from podium import i18n
 from podium.domain.series_compare import Comparison
-from podium.reports.event_pdf import Block, _chart, _number, _para, _percent, _section, _table, _when
+from podium.reports.event_pdf import (
+    Block,
+    _chart,
+    _number,
+    _para,
+    _percent,
+    _section,
+    _table,
+    _when,
+)
 from podium.reports.series_charts import event_label, row_label, short_date, small_multiples
 from podium.reports.typst_pdf import render_pdf
 from podium.services.series_results import SeriesResults
@@ -94,7 +103,9 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         cells = []
         for e in c.events:
             share = e.shares[n]
-            cells.append(_("not asked") if share is None else f"{_percent(share.percent)} ({share.count})")
+            cells.append(
+                _("not asked") if share is None else f"{_percent(share.percent)} ({share.count})"
+            )
         rows.append([row_label(c, row), *cells])
     if str(c.kind) == "scale":
         rows.append(
@@ -102,9 +113,7 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         )
     asked = "; ".join(f"{event_label(e)}: {e.title}" for e in c.events if e.title != c.title)
     blocks: list[Block] = [
-        _para(
-            _("Comparison key: %(key)s · percent of respondents per event", key=c.key), "note"
-        ),
+        _para(_("Comparison key: %(key)s · percent of respondents per event", key=c.key), "note"),
         _chart(small_multiples(c)),
         _table(
             [_("Option"), *events],

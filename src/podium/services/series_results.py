@@ -61,7 +61,8 @@ async def series_results(rt: Context, series_id: int) -> SeriesResults:
             ).all()
         )
         events = sorted(
-            (SeriesEvent(e.id, e.title, e.starts_at, e.language) for e in series.events), key=_date_order
+            (SeriesEvent(e.id, e.title, e.starts_at, e.language) for e in series.events),
+            key=_date_order,
         )
         title, description = series.title, series.description or ""
     keys = {question_id: key for question_id, _, key in keyed}
