@@ -6,15 +6,28 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pikepdf
 import pytest
 
+from podium.domain.questions import Kind, PercentBase
+from podium.domain.series_compare import AskedQuestion, compare_series
+from podium.domain.tally import ChoiceResult, OptionResult
+from podium.reports.series_charts import small_multiples
 from podium.reports.series_pdf import series_pdf
 from podium.runtime import Runtime
-from podium.services.series_results import series_results
+from podium.services.series_results import SeriesEvent, SeriesResults, series_results
 from podium.settings import Settings
-from tests.reports.test_event_pdf import attributes, flat, outline_titles, structure, text_of
+from tests.reports.test_event_pdf import (
+    HOSTILE,
+    SHOWN,
+    attributes,
+    flat,
+    outline_titles,
+    structure,
+    text_of,
+)
 from tests.services.series_helpers import FOLLOW_UP, OPENING, OUTWARD, demo_series
 
 pytestmark = pytest.mark.sqlite_only
@@ -75,3 +88,25 @@ async def test_a_series_without_compared_questions_gives_a_short_pdf_in_english(
     text = flat(text_of(pdf))
     assert "No question has a comparison key at two events or more" in text
     assert "Reihenvergleich" not in text
+
+
+def test_hostile_text_in_a_series_stays_text() -> None:
+    """Labels, titles and the series' name appear as typed (less what no font draws),
+    never as markup of the PDF or of its chart."""
+    moment = datetime(2021, 2, 2, 9, tzinfo=UTC)
+
+    def result(n: int) -> ChoiceResult:
+        options = (OptionResult(1, HOSTILE, n, 0.0, 0), OptionResult(2, "Telefon", 0, 0.0, 0))
+        return ChoiceResult(Kind.SINGLE, n, n, PercentBase.RESPONDENTS, options)
+
+    asked = [
+        AskedQuestion(1, HOSTILE, moment, "k", HOSTILE, result(4)),
+        AskedQuestion(2, "Zwei", moment.replace(month=4), "k", "Frage", result(2)),
+    ]
+    events = (SeriesEvent(1, HOSTILE, moment, "de"), SeriesEvent(2, "Zwei", None, "de"))
+    data = SeriesResults(1, HOSTILE, HOSTILE, events, compare_series(asked), "", moment)
+    text = flat(text_of(series_pdf(data)))
+    for shown in SHOWN:
+        assert shown in text
+    chart = small_multiples(data.comparisons[0]).svg
+    assert "<script>" not in chart and "&lt;script&gt;" in chart
