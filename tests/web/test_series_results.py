@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from podium.services import catalog
 from tests.services.series_helpers import FOLLOW_UP, OPENING, OUTWARD, DemoSeries, demo_series
 from tests.web.conftest import Harness
 from tests.web.test_report_download import pdf_text
@@ -73,3 +74,15 @@ def test_an_unknown_series_or_language_is_refused(harness: Harness, series: Demo
     assert harness.client.get("/admin/series/999999/report.pdf").status_code == 404
     wrong = harness.client.get(f"/admin/series/{series.series_id}/report.pdf?lang=fr")
     assert wrong.status_code == 422
+
+
+def test_a_series_without_keys_says_how_to_compare(harness: Harness) -> None:
+    series = harness.run(catalog.create_series, harness.rt, "Neue Reihe")
+    harness.login()
+    page = harness.client.get(f"/admin/series/{series.id}/results").text
+    assert "Noch keine Frage hat bei zwei oder mehr Veranstaltungen" in page
+    assert "series-multiples" not in page
+    english = harness.client.get(
+        f"/admin/series/{series.id}/results", headers={"Accept-Language": "en"}
+    ).text
+    assert "No question has a comparison key at two events or more" in english
