@@ -224,6 +224,8 @@ def test_demo_serves_and_lets_a_simulated_audience_vote(
     assert "Simulation: " in out and " 0 errors" in out
     assert " 24 %  Organisation von Homeoffice" in out
     assert " 26 %  Änderungen bei den Zugangskanälen" in out
+    # the series' comparison has a second event to compare with
+    assert "The series' next event has 50 answers to compare with." in out
 
 
 async def demo_info() -> DemoInfo:

@@ -51,8 +51,8 @@ async def test_ensure_demo_twice_creates_everything_once(runtime: Runtime) -> No
     assert after_first == {
         "Series": 1,
         "Event": 4,
-        "Question": 7,
-        "QuestionOption": 7 + 7 + 4,
+        "Question": 8,  # the second event asks the opening's "nach außen" again
+        "QuestionOption": 7 + 7 + 7 + 4,
         "User": 1,
     }
     assert (first.created_events, first.organiser_created) == (4, True)

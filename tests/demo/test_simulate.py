@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from podium.app import create_app
 from podium.demo import simulate as sim
+from podium.demo.follow_up import answer_follow_up
 from podium.demo.plan import Poll, plan, planned_percentages
 from podium.demo.seed import (
     ORGANISER_EMAIL,
@@ -29,6 +30,7 @@ from podium.demo.simulate import polls_of, simulate
 from podium.domain.tally import ChoiceResult, WordsResult
 from podium.runtime import Runtime
 from podium.services.catalog import get_event
+from podium.services.series_results import series_results
 from podium.settings import Settings
 from podium.store.tables import Answer
 
@@ -229,3 +231,18 @@ async def organiser_results(base_url: str, event_id: int) -> dict[str, Any]:
         response = await client.get(f"/api/v1/events/{event_id}/results")
         assert response.status_code == 200, response.text
         return response.json()
+
+
+async def test_the_follow_up_is_answered_once_with_its_own_shares(runtime: Runtime) -> None:
+    """The demo series' second event gets its own audience, once, so that the series'
+    results page has two events to compare."""
+    info = await ensure_demo(runtime)
+    first = await answer_follow_up(runtime, info.event_id, 100)
+    assert first is not None and first != info.event_id
+    assert await answer_follow_up(runtime, info.event_id, 100) == first  # no second audience
+    [comparison] = (await series_results(runtime, info.series_id)).comparisons
+    opening, follow_up = comparison.events
+    assert opening.respondents == 0 and follow_up.respondents == 100
+    row = comparison.rows.index("Änderungen bei der Beratung")
+    share = follow_up.shares[row]
+    assert share is not None and share.percent == 31

@@ -194,3 +194,30 @@ async def test_contribution_settings_travel_with_the_event(runtime: Runtime) -> 
     with pytest.raises(RuleViolation) as caught:
         await import_event(runtime, "title: X\ncontributions:\n  moderation: sometimes\n")
     assert "contributions.moderation" in caught.value.params["detail"]
+
+
+async def test_the_comparison_key_travels_and_old_files_have_none(runtime: Runtime) -> None:
+    event = await catalog.create_event(runtime, "Mit Schlüssel")
+    await catalog.add_question(
+        runtime,
+        event.id,
+        QuestionInput("single", "Kontaktweg?", ["Telefon", "Video"], match_key=" Kontaktweg "),
+    )
+    await catalog.add_question(runtime, event.id, QuestionInput("single", "Ohne?", ["a", "b"]))
+    text = await export_event(runtime, event.id)
+    first, second = yaml.safe_load(text)["questions"]
+    assert first["match_key"] == "kontaktweg"
+    assert "match_key" not in second  # absent, as in files written before there were keys
+    copy = await import_event(runtime, text)
+    assert [q.match_key for q in copy.questions] == ["kontaktweg", None]
+    assert await export_event(runtime, copy.id) == text
+
+
+async def test_a_bad_comparison_key_in_a_file_names_its_question(runtime: Runtime) -> None:
+    text = (
+        "title: Falsch\nquestions:\n"
+        "  - kind: single\n    title: Frage\n    options: [a, b]\n    match_key: mit leerzeichen\n"
+    )
+    with pytest.raises(RuleViolation) as exc:
+        await import_event(runtime, text)
+    assert exc.value.code == "bad_match_key" and exc.value.params["question"] == 1

@@ -234,3 +234,25 @@ def test_assigning_an_unknown_account_says_so(admin: Admin, event_id: int) -> No
     email = control(response.text, "moderator-email")
     assert 'value="nobody@example.org" aria-invalid="true"' in email
     assert admin.post("/admin/events/999/moderators", {"email": "x@example.org"}).status_code == 404
+
+
+def test_the_comparison_key_is_set_in_the_form_and_shown(admin: Admin, event_id: int) -> None:
+    form = admin.get(f"/admin/events/{event_id}").text
+    assert "Comparison key" in form and 'name="match_key"' in form
+    add(
+        admin,
+        event_id,
+        "single",
+        "Kontaktweg?",
+        options="Telefon\nVideo",
+        match_key=" Kontakt-2021 ",
+    )
+    (question_id,) = question_ids(admin.h, event_id)
+    page = admin.get(f"/admin/events/{event_id}").text
+    assert "<code>kontakt-2021</code>" in page
+    edit = admin.get(f"/admin/questions/{question_id}/edit").text
+    assert 'name="match_key" type="text" value="kontakt-2021"' in edit
+    refused = add(admin, event_id, "single", "Zweite?", options="a\nb", match_key="nicht gültig")
+    assert refused.status_code == 422
+    assert "The comparison key may contain only" in refused.text
+    assert 'aria-invalid="true"' in control(refused.text, "new-question-match_key")

@@ -35,6 +35,19 @@ SHARES: dict[str, int] = {
 }
 DEFAULT_SHARE = 10  # an option the seed does not know
 
+# The series' second event asks the "nach außen" question again (the same comparison
+# key): two months on, counselling and online applications have moved up, the access
+# channels down, so that the series' results page has a movement to show.
+FOLLOW_UP_SHARES: dict[str, int] = {
+    "Änderungen bei der Beratung": 31,
+    "Änderungen bei den Zugangskanälen": 18,
+    "Online-Anträge und digitale Zugänge": 27,
+    "Erreichbarkeit der Leistungsberechtigten": 16,
+    "Digitale Hürden bei Kundinnen und Kunden": 20,
+    "Videoberatung": 23,
+    "Zusammenarbeit mit Trägern und Arbeitgebern": 11,
+}
+
 # Keywords of the article, each with the spellings people type, most common first.
 WORDS: dict[str, tuple[str, ...]] = {
     "Digitalisierung": ("Digitalisierung", "digitalisierung", "DIGITALISIERUNG"),
@@ -151,11 +164,13 @@ def assign_choices(
     return picks
 
 
-def plan_choice(poll: Poll, n: int, rng: random.Random) -> list[list[int] | None]:
+def plan_choice(
+    poll: Poll, n: int, rng: random.Random, shares: dict[str, int] = SHARES
+) -> list[list[int] | None]:
     limit = max(1, poll.max_choices) if poll.kind == "multiple" else 1
     if poll.kind == "multiple":
         targets = {
-            option_id: min(n, target_count(SHARES.get(label, DEFAULT_SHARE), n))
+            option_id: min(n, target_count(shares.get(label, DEFAULT_SHARE), n))
             for label, option_id in poll.options.items()
         }
         if sum(targets.values()) <= limit * n:
@@ -163,7 +178,7 @@ def plan_choice(poll: Poll, n: int, rng: random.Random) -> list[list[int] | None
             return [choice or None for choice in picks]
     # Single choice (or shares no audience could give): weighted, one option each.
     labels = list(poll.options)
-    weights = [SHARES.get(label, DEFAULT_SHARE) for label in labels]
+    weights = [shares.get(label, DEFAULT_SHARE) for label in labels]
     return [[poll.options[rng.choices(labels, weights)[0]]] for _ in range(n)]
 
 
@@ -200,14 +215,17 @@ def plan_scale(n: int, rng: random.Random) -> list[int]:
     return [rng.choices([1, 2, 3, 4, 5], [1, 3, 6, 8, 4])[0] for _ in range(n)]
 
 
-def plan(polls: Sequence[Poll], n: int, seed: int) -> list[list[tuple[int, Any]]]:
-    """Each participant's answers: [(question id, value as the page posts it)]."""
+def plan(
+    polls: Sequence[Poll], n: int, seed: int, shares: dict[str, int] = SHARES
+) -> list[list[tuple[int, Any]]]:
+    """Each participant's answers: [(question id, value as the page posts it)]; the
+    choice polls' options get `shares` percent of respondents."""
     rng = random.Random(seed)
     per_participant: list[list[tuple[int, Any]]] = [[] for _ in range(n)]
     for poll in polls:
         values: Sequence[Any]
         if poll.kind in ("single", "multiple"):
-            values = plan_choice(poll, n, rng)
+            values = plan_choice(poll, n, rng, shares)
         elif poll.kind == "words":
             values = plan_words(poll, n, rng)
         elif poll.kind == "text":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from podium.demo.follow_up import answer_follow_up
 from podium.demo.seed import DemoInfo, open_polls, seed_data
 from podium.demo.simulate import polls_of, simulate
 from podium.domain.codes import format_join_code
@@ -56,6 +57,9 @@ def simulation(event_id: int, join_code: str, n: int) -> OnStarted:
             print(f"  {title}", flush=True)
             for label, share in shares.items():
                 print(f"    {share:3d} %  {label}", flush=True)
+        # the series' results page compares the opening with the event that asks again
+        if await answer_follow_up(rt, event_id, n) is not None:
+            print(f"The series' next event has {n} answers to compare with.", flush=True)
 
     return run
 

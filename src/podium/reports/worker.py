@@ -126,6 +126,11 @@ class ReportWorker:
         self._lock = asyncio.Lock()
 
     async def render(self, data: ReportData, fmt: str) -> bytes:
+        return await self.call(render, self._database_url, data, fmt)
+
+    async def call(self, function: Callable[..., bytes], *args: Any) -> bytes:
+        """`function(*args)` in the worker process: a module-level function whose
+        arguments can be pickled (such as reports.series_pdf.series_pdf)."""
         async with self._lock:
             if self._pool is None:
                 # spawn: a fork of a server with threads and open sockets is not safe
@@ -133,7 +138,7 @@ class ReportWorker:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             loop = asyncio.get_running_loop()
             try:
-                return await loop.run_in_executor(self._pool, render, self._database_url, data, fmt)
+                return await loop.run_in_executor(self._pool, function, *args)
             except BrokenProcessPool:
                 self._pool = None  # the worker died (killed, out of memory): a new one next time
                 raise

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from podium.domain.errors import NotAllowed, NotFound, RuleViolation
 from podium.domain.questions import MAX_OPTION_LABEL, Kind, PercentBase, check_spec
+from podium.domain.series_compare import check_match_key
 from podium.services.catalog_common import (
     check_storable,
     check_stored_title,
@@ -35,6 +36,7 @@ class QuestionInput:
     options: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     allow_change: bool = True
+    match_key: str | None = None  # compares it with questions of the same key in the series
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class CheckedQuestion:
     labels: list[str]
     settings: dict[str, Any]
     allow_change: bool
+    match_key: str | None = None
 
 
 def check_question(data: QuestionInput) -> CheckedQuestion:
@@ -57,7 +60,14 @@ def check_question(data: QuestionInput) -> CheckedQuestion:
     labels = [_label(o) for o in data.options] if kind in (Kind.SINGLE, Kind.MULTIPLE) else []
     spec = spec_from(kind, list(enumerate(labels)), _settings(data.settings))
     check_spec(spec)
-    return CheckedQuestion(kind, title, labels, settings_of(spec), bool(data.allow_change))
+    return CheckedQuestion(
+        kind,
+        title,
+        labels,
+        settings_of(spec),
+        bool(data.allow_change),
+        check_match_key(data.match_key),
+    )
 
 
 async def insert_question(session: AsyncSession, event_id: int, checked: CheckedQuestion) -> int:
@@ -74,6 +84,7 @@ async def insert_question(session: AsyncSession, event_id: int, checked: Checked
         title=checked.title,
         settings=checked.settings,
         allow_change=checked.allow_change,
+        match_key=checked.match_key,
         options=[QuestionOption(position=i, label=lb) for i, lb in enumerate(checked.labels)],
     )
     session.add(question)
@@ -119,6 +130,7 @@ async def update_question(rt: Context, question_id: int, data: QuestionInput) ->
         question.title = checked.title
         question.settings = checked.settings
         question.allow_change = checked.allow_change
+        question.match_key = checked.match_key
         await session.flush()
         question = await _load(session, question_id)
     await rt.structure_changed(question.event_id)

@@ -23,7 +23,7 @@ from podium.services.catalog_questions import (
 )
 from podium.services.catalog_series import insert_series
 from podium.services.context import Context
-from podium.store.tables import Event, Series
+from podium.store.tables import Event, Question, Series
 
 VERSION = 1
 EVENT_KEYS = (
@@ -38,7 +38,7 @@ EVENT_KEYS = (
     "questions",
 )
 CONTRIBUTION_KEYS = ("open", "moderation", "panelists", "blocked_words", "allowed_words")
-QUESTION_KEYS = ("kind", "title", "options", "settings", "allow_change")
+QUESTION_KEYS = ("kind", "title", "options", "settings", "allow_change", "match_key")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -71,18 +71,22 @@ async def export_event(rt: Context, ref: str | int) -> str:
             "blocked_words": list(event.blocked_words or []),
             "allowed_words": list(event.allowed_words or []),
         },
-        "questions": [
-            {
-                "kind": q.kind,
-                "title": q.title,
-                "options": [o.label for o in q.options],
-                "settings": dict(q.settings or {}),
-                "allow_change": q.allow_change,
-            }
-            for q in event.questions
-        ],
+        "questions": [_question_document(q) for q in event.questions],
     }
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+
+
+def _question_document(q: Question) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "kind": q.kind,
+        "title": q.title,
+        "options": [o.label for o in q.options],
+        "settings": dict(q.settings or {}),
+        "allow_change": q.allow_change,
+    }
+    if q.match_key:  # absent rather than null: files of older versions read the same
+        document["match_key"] = q.match_key
+    return document
 
 
 async def import_event(rt: Context, text: str) -> Event:
@@ -183,6 +187,7 @@ def _question(raw: Any, n: int) -> CheckedQuestion:
         options=options,
         settings=raw.get("settings") or {},
         allow_change=allow_change,
+        match_key=_text(raw, "match_key", None, where),
     )
     try:
         return check_question(data)

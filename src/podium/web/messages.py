@@ -145,6 +145,16 @@ MESSAGES |= {
 }
 
 
+# Comparing a series (domain/series_compare.py)
+MESSAGES |= {
+    "bad_match_key": N_(
+        "The comparison key may contain only letters a–z, digits and . _ - (not at its"
+        " start or end), for example “top-themes-2021”."
+    ),
+    "match_key_too_long": N_("The comparison key may have at most %(max)s characters."),
+}
+
+
 def message(code: str, params: dict[str, Any] | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:

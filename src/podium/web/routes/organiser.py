@@ -13,6 +13,7 @@ from podium.web.routes import (
     organiser_moderators,
     organiser_questions,
     organiser_series,
+    organiser_series_results,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 for part in (
     organiser_dashboard,
     organiser_series,
+    organiser_series_results,
     organiser_events,
     organiser_questions,
     organiser_moderators,

@@ -104,6 +104,8 @@ def local_time(value: datetime | None) -> str:
 FIELDS_OF_CODE: dict[str, tuple[str, ...]] = {
     "empty_title": ("title",),
     "title_too_long": ("title",),
+    "bad_match_key": ("match_key",),
+    "match_key_too_long": ("match_key",),
     "description_too_long": ("description",),
     "format_too_long": ("format",),
     "bad_date": ("starts_at",),

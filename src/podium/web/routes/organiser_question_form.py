@@ -56,6 +56,7 @@ def question_input(form: Mapping[str, str]) -> QuestionInput:
         options=options,
         settings=settings,
         allow_change=form.get("allow_change") == "1",
+        match_key=form.get("match_key", ""),
     )
 
 
@@ -74,6 +75,7 @@ def question_values(question: Question) -> dict[str, str]:
     values["title"] = question.title
     values["options"] = "\n".join(option.label for option in question.options)
     values["allow_change"] = "1" if question.allow_change else ""
+    values["match_key"] = question.match_key or ""
     return values
 
 
