@@ -9,6 +9,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from podium.bench.report_event import Size, build, cloud_words, settings_for
+from podium.bench.reports import Answers, ack_ms, timeline
 from podium.domain.report import ReportOptions
 from podium.domain.tally import ChoiceResult, ScaleResult
 from podium.runtime import Runtime
@@ -90,3 +91,15 @@ async def test_the_event_is_consistent_and_the_report_counts_its_rows(
 def test_a_cloud_draws_from_as_many_distinct_words_as_asked() -> None:
     words = cloud_words(random.Random(1), 500)
     assert len(set(words)) == 500
+
+
+def test_the_latency_figures_name_the_slow_seconds() -> None:
+    answers = Answers(latencies=[0.004, 0.2, 0.006], timed=[(0, 0.004), (0, 0.2), (3, 0.006)])
+    assert timeline(answers) == [(0, 2, 200), (3, 1, 6)]
+    figures = ack_ms(answers.latencies)
+    assert (figures["p50"], figures["p95"], figures["max"], figures["count"]) == (
+        6.0,
+        200.0,
+        200.0,
+        3,
+    )

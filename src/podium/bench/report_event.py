@@ -32,7 +32,7 @@ from podium.services.event_io import import_event
 from podium.services.participation import token_hash
 from podium.settings import Settings
 from podium.store.migrate import upgrade_in_thread
-from podium.store.tables import Answer, Contribution, ContributionVote, Event, Participant
+from podium.store.tables import Answer, Contribution, ContributionVote, Participant
 
 ORGANISER = "bench-reports@example.org"
 PASSWORD = "bench reports password"
@@ -434,18 +434,3 @@ async def _contributions(
             )
     await _insert(conn, ContributionVote, votes)
     return len(rows), len(votes)
-
-
-async def event_of(database_url: str) -> int:
-    """The large event's id in a database `build` filled."""
-    rt = Runtime(settings_for(database_url))
-    try:
-        async with rt.sessions() as session:
-            found = await session.scalar(
-                select(Event.id).where(Event.title.like("Jahrestagung%")).order_by(Event.id)
-            )
-        if found is None:
-            raise LookupError("no benchmark event in this database")
-        return int(found)
-    finally:
-        await rt.engine.dispose()

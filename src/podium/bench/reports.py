@@ -168,6 +168,8 @@ def renders(database_url: str, data: ReportData, runs: int, log: Log) -> dict[st
 @dataclass
 class Answers:
     latencies: list[float] = field(default_factory=list)
+    # (second of the phase the answer was due in, its latency): when the slow ones came
+    timed: list[tuple[int, float]] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     sent: int = 0
 
@@ -222,6 +224,7 @@ async def answer_phase(
             clients.put_nowait(client)
         if response.status_code == 200:
             out.latencies.append(time.perf_counter() - due)
+            out.timed.append((int(due - started), out.latencies[-1]))
         else:
             out.errors[f"HTTP {response.status_code}"] += 1
 
@@ -301,9 +304,15 @@ async def latency(
         async def export_all() -> None:
             for _ in range(config.export_rounds):
                 for fmt in (Format.PDF, Format.XLSX):
+                    begun = time.perf_counter() - started
                     seconds, size = await get_report(organiser, event.event_id, fmt)
                     exports.append(
-                        {"format": str(fmt), "seconds": round(seconds, 3), "bytes": size}
+                        {
+                            "format": str(fmt),
+                            "began_at": round(begun, 2),
+                            "seconds": round(seconds, 3),
+                            "bytes": size,
+                        }
                     )
 
         cpu = process_cpu_seconds(server.pid) or 0.0
@@ -335,9 +344,18 @@ async def latency(
             "errors": dict(during.errors),
             "server_cpu_share": round(during_cpu / during_wall, 2),
             "load_average_at_start": round(load, 2),
-            "exports": exports,
+            "exports": exports,  # back to back from the phase's start
+            "timeline": timeline(during),
         },
     }
+
+
+def timeline(answers: Answers) -> list[tuple[int, int, int]]:
+    """Per second of the phase: (second, answers acknowledged, slowest in ms)."""
+    seconds: dict[int, list[float]] = {}
+    for second, latency in answers.timed:
+        seconds.setdefault(second, []).append(latency)
+    return [(t, len(v), round(1000 * max(v))) for t, v in sorted(seconds.items())]
 
 
 def git_commit() -> str | None:
