@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
 
 from podium.domain.errors import InvalidAnswer
 from podium.domain.report import ReportOptions, bucket_start, bucket_width
 from podium.domain.tally import ChoiceResult
 from podium.runtime import Runtime
-from podium.services.report_data import answer_rows, report_data
+from podium.services.report_data import answer_rows, report_data, sqlite_answer_rows
 from podium.settings import Settings
 from podium.store.tables import Answer
 from tests.reports.report_event import report_event
@@ -109,3 +110,17 @@ async def test_answers_over_time_are_counted_per_bucket_as_the_domain_cuts_them(
     assert {k: v for k, v in shown.items() if v} == dict(expected)
     assert min(shown) == bucket_start(first, first, width)
     assert max(shown) == bucket_start(last, first, width)
+
+
+@pytest.mark.sqlite_only  # the synchronous reader is SQLite's; PostgreSQL streams as above
+async def test_a_worker_reads_the_same_answers_from_a_sqlite_file(rt: Runtime) -> None:
+    event = await report_event(rt, participants=15)
+    ids = tuple(event.question_ids)
+    path = make_url(rt.settings.database_url).database or ""
+    synchronous = list(sqlite_answer_rows(path, event.event_id, ids))
+    streamed = [r async for r in answer_rows(rt.sessions, event.event_id, ids)]
+    assert [(r.question_id, r.created_at, r.value) for r in synchronous] == [
+        (r.question_id, r.created_at, r.value) for r in streamed
+    ]
+    assert len({r.participant for r in synchronous}) == len({r.participant for r in streamed})
+    assert list(sqlite_answer_rows(path, event.event_id, ())) == []

@@ -38,7 +38,7 @@ from podium.domain.questions import PercentBase
 from podium.domain.report import answer_cell
 from podium.domain.tally import ChoiceResult, ScaleResult, WordsResult, percent, whole_percent
 from podium.reports.spreadsheets import write_xlsx as write_workbook
-from podium.reports.tables import Cell, Table, word_table, write_csv
+from podium.reports.tables import FAST_DEFLATE, Cell, Table, word_table, write_csv
 from podium.services.read_models import Item
 from podium.services.report_data import AnswerRow, ReportData, ReportQuestion
 
@@ -251,7 +251,10 @@ def csv_name(number: int, table: Table) -> str:
 def write_csv_zip(data: ReportData, answers: Iterable[AnswerRow], out: BinaryIO) -> None:
     """A ZIP of CSV files, one per table, each written into the archive as it comes."""
     lang = i18n.current_lang.get()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # level 1: a large event's file is a little larger, and written in a fraction of the time
+    with zipfile.ZipFile(
+        out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=FAST_DEFLATE
+    ) as archive:
         for number, table in enumerate(event_tables(data, answers), start=1):
             with (
                 archive.open(csv_name(number, table), "w") as raw,

@@ -33,6 +33,7 @@ Cell = str | int | float | datetime | None
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+FAST_DEFLATE = 1  # zlib level of the ZIP archives (XLSX and CSV): speed over a few per cent
 SEPARATORS = {"de": ";", "en": ","}
 DECIMAL_SIGNS = {"de": ",", "en": "."}
 ZONE = ZoneInfo("Europe/Berlin")

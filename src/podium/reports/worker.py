@@ -21,12 +21,14 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from podium import i18n
 from podium.domain.report import Format
 from podium.reports.event_pdf import event_pdf
 from podium.reports.event_tables import write_csv_zip, write_xlsx
-from podium.services.report_data import AnswerRow, ReportData, answer_rows
-from podium.store.engine import make_engine, make_sessionmaker
+from podium.services.report_data import AnswerRow, ReportData, answer_rows, sqlite_answer_rows
+from podium.store.engine import async_url, is_sqlite, make_engine, make_sessionmaker
 
 BATCH = 2000  # answers handed from the reading thread to the writer at a time
 AHEAD = 4  # batches read ahead at most: the export holds a few thousand rows, never all
@@ -63,8 +65,21 @@ def _answers(
     question_ids: tuple[int, ...],
     progress: Progress | None = None,
 ) -> Generator[AnswerRow, None, None]:
-    """The answers as a plain iterator for the (synchronous) writers: a thread reads
-    them with the async store and passes them on in batches through a bounded queue."""
+    """The answers as a plain iterator for the (synchronous) writers. SQLite is read
+    right here; otherwise a thread reads them with the async store and passes them on
+    in batches through a bounded queue."""
+    if is_sqlite(database_url):
+        path = make_url(async_url(database_url)).database or ""
+        count = 0
+        for row in sqlite_answer_rows(path, event_id, question_ids):
+            yield row
+            count += 1
+            if progress is not None and count == BATCH:
+                progress(count)
+                count = 0
+        if progress is not None and count:
+            progress(count)
+        return
     batches: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
     stop = threading.Event()
 

@@ -10,7 +10,7 @@ event's export never holds them all at once.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,6 +32,7 @@ from podium.domain.tally import Result
 from podium.services.context import Context
 from podium.services.read_models import Item, all_items
 from podium.services.results import live_event
+from podium.store.answer_export import current_answers
 from podium.store.tables import Answer, Event, Participant, Question, Series
 
 STREAM_ROWS = 2000  # rows fetched at a time while streaming answers
@@ -191,6 +192,17 @@ def _epoch(dialect: str, column: Any) -> Any:
 def _utc(moment: datetime) -> datetime:
     # SQLite gives naive datetimes back (stored in UTC); PostgreSQL aware ones
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def sqlite_answer_rows(
+    path: str, event_id: int, question_ids: tuple[int, ...]
+) -> Iterator[AnswerRow]:
+    """`answer_rows` from a SQLite file, read synchronously (a report worker's way)."""
+    key = secrets.token_bytes(16)
+    for question_id, participant_id, created_at, value in current_answers(
+        path, event_id, question_ids
+    ):
+        yield AnswerRow(question_id, pseudonym(key, participant_id), created_at, value)
 
 
 async def answer_rows(
