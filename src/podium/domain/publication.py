@@ -59,11 +59,11 @@ def publication_of(stored: Mapping[str, Any] | None) -> Publication:
     """The options as stored; what is missing or malformed shows less, never more."""
     if not stored:
         return Publication(questions=(), include_texts=False, include_contributions=False)
-    raw = stored.get("questions")
+    raw = stored.get("questions", ())  # a missing key is malformed: none, not all
     questions: tuple[int, ...] | None
     if raw is None:
         questions = None
-    elif isinstance(raw, list):
+    elif isinstance(raw, list | tuple):
         questions = tuple(q for q in raw if isinstance(q, int) and not isinstance(q, bool))
     else:
         questions = ()
