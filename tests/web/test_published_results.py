@@ -246,3 +246,39 @@ def test_unpublished_on_one_process_is_404_on_the_other_at_once(
         assert b.get(path).status_code == 200
         unpublish(harness, event)
         assert b.get(path).status_code == 404
+
+
+def test_the_api_publishes_shows_and_revokes_the_link(
+    harness: Harness, event: ReportEvent, stranger: Stranger
+) -> None:
+    api = f"/api/v1/events/{event.event_id}/publication"
+    token = harness.client.get("/api/v1/session").json()["csrf_token"]
+    assert harness.client.get(api).json() == {
+        "published": False,
+        "url": None,
+        "questions": None,
+        "include_texts": False,
+        "include_contributions": False,
+    }
+    refused = harness.client.post(api, json={})
+    assert refused.status_code == 403 and refused.json()["error"] == "csrf"
+    first = event.question_ids[0]
+    made = harness.client.post(
+        api,
+        json={"questions": [first], "include_contributions": True},
+        headers={"X-CSRF-Token": token},
+    )
+    assert made.status_code == 200, made.text
+    body = made.json()
+    assert body["published"] and body["questions"] == [first]
+    assert body["include_contributions"] and not body["include_texts"]
+    path = "/r/" + body["url"].split("/r/", 1)[1]
+    assert harness.client.get(api).json() == body
+    page = stranger.get(path)
+    assert page.status_code == 200 and APPROVED in page.text and OPEN_TEXT not in page.text
+    bad = harness.client.post(api, json={"questions": [999999]}, headers={"X-CSRF-Token": token})
+    assert bad.status_code == 422 and bad.json()["error"] == "unknown_report_question"
+    assert stranger.get(path).status_code == 200  # a refused change keeps the link
+    gone = harness.client.delete(api, headers={"X-CSRF-Token": token})
+    assert gone.status_code == 200 and gone.json()["published"] is False
+    assert stranger.get(path).status_code == 404
