@@ -22,6 +22,7 @@ from podium.services.results import live_event
 from podium.settings import Settings
 from tests.reports.report_event import ReportEvent, report_event
 from tests.web.conftest import Harness, csrf_of
+from tests.web.test_api import add_moderator
 
 pytestmark = pytest.mark.sqlite_only  # the store is tested in tests/services
 OPEN_TEXT = "Mehr Zeit für Beratung, bitte"
@@ -123,7 +124,7 @@ def test_the_public_page_shows_the_results_without_a_cookie(
     ids = re.findall(r'name="questions" value="(\d+)"', page.split('id="rpublish"')[1])
     path = publish(harness, event, questions=ids, texts="1", contributions="1")
     for client in (stranger, harness.client):  # the organiser's cookies are not read either
-        shown = client.get(path)  # type: ignore[attr-defined]
+        shown = client.get(path)
         assert shown.status_code == 200, shown.text
         assert "set-cookie" not in shown.headers
         assert shown.headers["referrer-policy"] == "no-referrer"
@@ -282,3 +283,18 @@ def test_the_api_publishes_shows_and_revokes_the_link(
     gone = harness.client.delete(api, headers={"X-CSRF-Token": token})
     assert gone.status_code == 200 and gone.json()["published"] is False
     assert stranger.get(path).status_code == 404
+
+
+def test_a_moderator_sees_results_but_does_not_publish(
+    harness: Harness, event: ReportEvent
+) -> None:
+    add_moderator(harness, "mod@example.org", event.event_id)
+    harness.client.post("/logout", data={"csrf": csrf_of(results_page(harness, event))})
+    harness.login("mod@example.org")
+    page = results_page(harness, event)
+    assert 'id="rpublish"' not in page
+    refused = harness.client.post(
+        f"/admin/events/{event.event_id}/publication",
+        data={"csrf": csrf_of(page), **EVERYTHING},
+    )
+    assert refused.status_code == 403
