@@ -21,6 +21,7 @@ from podium.web import errors
 from podium.web.body_limit import BodyLimit
 from podium.web.frames import Frames
 from podium.web.hot_path import HotPath
+from podium.web.public_page import PublicPages
 from podium.web.routes import (
     api,
     auth,
@@ -30,6 +31,7 @@ from podium.web.routes import (
     organiser,
     participant,
     presenter,
+    public_results,
     results,
     word_edits,
 )
@@ -109,6 +111,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         default_language=settings.default_language,
         refuse=errors.error_response,
     )
+    # Outermost: the published results' requests reach no other middleware with a cookie.
+    app.add_middleware(PublicPages)
     errors.install(app)
     app.mount("/static", VersionedStatic(), name="static")
     for module in (
@@ -118,6 +122,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         presenter,
         moderator,
         organiser,
+        public_results,
         results,
         word_edits,
         api,

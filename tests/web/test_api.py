@@ -83,6 +83,7 @@ def test_openapi_document_lists_the_api_and_only_the_api(harness: Harness) -> No
         f"{API}/events/{{ref}}/results",
         f"{API}/events/{{ref}}/results/{{question_id}}/{{name}}",
         f"{API}/events/{{ref}}/report.{{fmt}}",
+        f"{API}/events/{{ref}}/publication",
         f"{API}/events/{{ref}}/live",
         f"{API}/join/{{code}}",
         f"{API}/join/{{code}}/answers",

@@ -219,6 +219,29 @@ class LiveUpdateIn(BaseModel):
         return {name: value for name, value in values.items() if value is not None}
 
 
+class PublicationIn(BaseModel):
+    """What to publish; open texts and contributions only when asked for."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"questions": [3, 5], "include_contributions": True}]},
+    )
+
+    questions: list[StrictInt] | None = Field(
+        None, description="question ids; null: every question, later ones included"
+    )
+    include_texts: StrictBool = Field(False, description="the answers to open-text questions")
+    include_contributions: StrictBool = Field(False, description="approved contributions only")
+
+
+class PublicationOut(BaseModel):
+    published: bool
+    url: str | None = Field(description="the secret public link; null when not published")
+    questions: list[int] | None = Field(None, description="null: every question")
+    include_texts: bool = False
+    include_contributions: bool = False
+
+
 # -- participants ------------------------------------------------------------------------
 
 

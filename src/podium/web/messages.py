@@ -133,6 +133,10 @@ MESSAGES: dict[str, str] = {
     "unknown_report_question": N_("These questions are not part of this event: %(ids)s."),
     "unknown_report_language": N_("Reports are made in these languages: %(languages)s."),
     "cover_note_too_long": N_("The cover note may have at most %(max)s characters."),
+    # The published results (services/publication.py)
+    "unknown_results_link": N_(
+        "These results are not published (any more). Please ask the organiser for the current link."
+    ),
 }
 
 # Overload and oversized requests (store/writer.py, web/body_limit.py)

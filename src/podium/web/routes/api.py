@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
-from podium.web.routes import api_live, api_organiser, api_participant
+from podium.web.routes import api_live, api_organiser, api_participant, api_publication
 
 
 def operation_id(route: APIRoute) -> str:
@@ -18,5 +18,5 @@ def operation_id(route: APIRoute) -> str:
 
 
 router = APIRouter(prefix="/api/v1", generate_unique_id_function=operation_id)
-for part in (api_organiser, api_live, api_participant):
+for part in (api_organiser, api_publication, api_live, api_participant):
     router.include_router(part.router)

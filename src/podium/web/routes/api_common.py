@@ -77,3 +77,12 @@ async def moderated_event_csrf(request: Request, ref: str) -> Event:
     if not csrf_ok(request, request.headers.get(CSRF_HEADER)):
         raise Forbidden("csrf")
     return await moderated_event(request, ref)
+
+
+async def organised_event_csrf(request: Request, ref: str) -> Event:
+    """Dependency for changes: as `organised_event`, with the session's CSRF token in
+    the X-CSRF-Token header (403 `csrf` otherwise)."""
+    await require_organiser(request)
+    if not csrf_ok(request, request.headers.get(CSRF_HEADER)):
+        raise Forbidden("csrf")
+    return await event_by_ref(request, ref)
