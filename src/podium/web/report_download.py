@@ -59,7 +59,8 @@ async def report_response(
     lang = options.lang or data.event.language
     token = i18n.current_lang.set(lang)
     try:
-        name = f"{data.event.slug}-{slugify(i18n.gettext('report'))}.{fmt}"
+        word = i18n.gettext("report")  # outside the f-string, where pybabel finds it
+        name = f"{data.event.slug}-{slugify(word)}.{fmt}"
     finally:
         i18n.current_lang.reset(token)
     return Response(

@@ -24,7 +24,8 @@ async def series_report_response(request: Request, series_id: int, lang: str | N
     body = await worker(request).call(series_pdf, data, chosen)
     token = i18n.current_lang.set(chosen)
     try:
-        name = f"{slugify(data.title)}-{slugify(i18n.gettext('comparison'))}.pdf"
+        word = i18n.gettext("comparison")  # outside the f-string, where pybabel finds it
+        name = f"{slugify(data.title)}-{slugify(word)}.pdf"
     finally:
         i18n.current_lang.reset(token)
     return Response(
