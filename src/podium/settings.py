@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     organisation: str = Field(
         "", description="the organising body, named on the title page of every report"
     )
+    report_logo: str = Field(
+        "", description="an SVG or PNG file: the organisation's logo on reports' title pages"
+    )
     default_language: str = Field("de", description="language when the browser states none we have")
     secure_cookies: bool = Field(
         False, description="mark cookies Secure; always on when base_url is https"

@@ -10,12 +10,15 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pytest
+import segno
 
 from podium.demo.seed import ensure_demo
+from podium.domain.errors import NotAllowed
 from podium.domain.questions import Kind
 from podium.domain.report import ReportOptions
 from podium.domain.tally import ChoiceResult, ScaleResult, ScaleStep, TextResult
@@ -260,3 +263,22 @@ async def test_an_english_report_has_english_headings(rt: Runtime) -> None:
     for heading in ("Results report", "Participation", "Contributions", "Method"):
         assert heading in text
     assert "Respondents per question" in text and "Beteiligung" not in text
+
+
+@pytest.mark.parametrize("kind", ["png", "svg"])
+async def test_the_organisations_logo_heads_the_title_page(
+    rt: Runtime, tmp_path: Path, kind: str
+) -> None:
+    logo = tmp_path / f"logo.{kind}"
+    segno.make("Bundesagentur für Arbeit").save(logo, kind=kind, scale=4)
+    event = await report_event(rt, participants=5)
+    rt.settings.report_logo = str(logo)
+    data = await report_data(rt, event.event_id, ReportOptions())
+    with pikepdf.open(io.BytesIO(event_pdf(data))) as doc:
+        alts = [str(e.get("/Alt", "")) for e in structure(doc) if e.S == "/Figure"]
+        assert "Bundesagentur für Arbeit" in alts  # the logo, named for screen readers
+
+    rt.settings.report_logo = str(tmp_path / "missing.png")
+    with pytest.raises(NotAllowed) as refused:
+        await report_data(rt, event.event_id, ReportOptions())
+    assert refused.value.code == "report_logo_unusable"

@@ -133,6 +133,8 @@ def _cover(data: ReportData) -> dict[str, Any]:
             if data.running
             else ""
         ),
+        "logo": event.logo_svg,
+        "logo-alt": event.organiser or _("Logo"),
         "note-heading": _("Note from the organiser"),
         "note": data.options.cover_note,
     }

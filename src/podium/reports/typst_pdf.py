@@ -60,7 +60,7 @@ BREAK_EVERY = 24
 _LONG = re.compile(rf"\S{{{LONG_RUN},}}")
 _PIECE = re.compile(rf"\S{{{BREAK_EVERY}}}(?=\S)")
 # Strings that are not laid out as text: SVG markup, metadata, alternative texts.
-NOT_WRAPPED = frozenset({"svg", "title", "author", "alt"})
+NOT_WRAPPED = frozenset({"svg", "logo", "title", "author", "alt", "logo-alt"})
 
 
 def wrappable(text: str) -> str:

@@ -31,6 +31,7 @@ from podium.domain.report import (
 from podium.domain.tally import Result
 from podium.services.context import Context
 from podium.services.read_models import Item, all_items
+from podium.services.report_logo import logo_svg
 from podium.services.results import live_event
 from podium.store.answer_export import current_answers
 from podium.store.tables import Answer, Event, Participant, Question, Series
@@ -49,6 +50,7 @@ class ReportEvent:
     starts_at: datetime | None
     language: str
     organiser: str
+    logo_svg: str = ""  # the organisation's logo for the title page, "" for none
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ async def report_data(rt: Context, event_id: int, options: ReportOptions) -> Rep
         starts_at=live.starts_at,
         language=live.language,
         organiser=rt.settings.organisation,
+        logo_svg=logo_svg(rt.settings.report_logo),
     )
     contributions: tuple[Item, ...] = ()
     if options.include_contributions:

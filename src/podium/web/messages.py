@@ -132,6 +132,10 @@ MESSAGES: dict[str, str] = {
     "unknown_report_format": N_("Reports are made as PDF, XLSX or ZIP (CSV files)."),
     "unknown_report_question": N_("These questions are not part of this event: %(ids)s."),
     "unknown_report_language": N_("Reports are made in these languages: %(languages)s."),
+    "report_logo_unusable": N_(
+        "The logo for reports (%(path)s) cannot be used: it must be an SVG or PNG file of at "
+        "most 2 MB that the server can read. Please tell whoever runs podium."
+    ),
     "cover_note_too_long": N_("The cover note may have at most %(max)s characters."),
     # The published results (services/publication.py)
     "unknown_results_link": N_(
