@@ -9,21 +9,27 @@ never reads a participant's text as markup.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-
-from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
 
 from podium import i18n
 from podium.domain.questions import Kind, PercentBase
 from podium.domain.tally import ChoiceResult, ScaleResult, TextResult, WordsResult
 from podium.reports.file_charts import (
-    DISPLAY_ZONE,
     Chart,
     choice_chart,
     scale_chart,
     timeline_chart,
+)
+from podium.reports.pdf_blocks import (
+    Block,
+    chart_block,
+    list_block,
+    number,
+    para_block,
+    percent,
+    section,
+    table_block,
+    when,
 )
 from podium.reports.typst_pdf import render_pdf
 from podium.reports.word_cloud import word_cloud_svg
@@ -31,7 +37,6 @@ from podium.services.read_models import Item
 from podium.services.report_data import ReportData, ReportQuestion
 
 _ = i18n.gettext
-Block = dict[str, Any]
 
 
 def event_pdf(data: ReportData) -> bytes:
@@ -50,7 +55,7 @@ def event_content(data: ReportData) -> dict[str, Any]:
     event = data.event
     sections = [_participation(data), *(_question(q) for q in data.questions)]
     if not data.questions:
-        sections.append(_section(_("Questions"), [_para(_("No questions were chosen."))]))
+        sections.append(section(_("Questions"), [para_block(_("No questions were chosen."))]))
     if data.options.include_contributions:
         sections.append(_contributions(data.published_contributions))
     sections.append(_method(data))
@@ -64,61 +69,18 @@ def event_content(data: ReportData) -> dict[str, Any]:
     }
 
 
-def _when(moment: datetime) -> str:
-    """A moment as the audience's clocks showed it, to the minute, with its zone."""
-    if moment.tzinfo is None:  # SQLite gives stored UTC times back without their zone
-        moment = moment.replace(tzinfo=UTC)
-    local, locale = moment.astimezone(DISPLAY_ZONE), i18n.locale()
-    return _(
-        "%(date)s, %(time)s (%(zone)s)",
-        date=format_date(local, "long", locale=locale),
-        time=format_time(moment, "short", tzinfo=DISPLAY_ZONE, locale=locale),
-        zone=format_time(moment, "zzzz", tzinfo=DISPLAY_ZONE, locale=locale),
-    )
-
-
-def _number(value: float, digits: int = 1) -> str:
-    return format_decimal(round(value, digits), locale=i18n.locale())
-
-
-def _percent(value: int) -> str:
-    return f"{value}\u00a0%"  # never "24" at a line's end and "%" on the next
-
-
-def _para(text: str, style: str = "") -> Block:
-    return {"type": "para", "text": text, "style": style}
-
-
-def _chart(chart: Chart) -> Block:
-    return {"type": "chart", "svg": chart.svg, "alt": chart.alt}
-
-
-def _table(header: list[str], rows: list[list[str]], align: str, widths: list[str]) -> Block:
-    """`align` one letter per column: l(eft) or r(ight); `widths` "auto" (as wide as
-    the column's content) or "1fr" (a share of the rest)."""
-    return {"type": "table", "header": header, "rows": rows, "align": align, "widths": widths}
-
-
-def _list(items: list[str]) -> Block:
-    return {"type": "list", "items": items}
-
-
-def _section(heading: str, blocks: list[Block], level: int = 1) -> dict[str, Any]:
-    return {"heading": heading, "level": level, "blocks": blocks}
-
-
 def _cover(data: ReportData) -> dict[str, Any]:
     event = data.event
     facts = []
     if event.series_title:
         facts.append([_("Series"), event.series_title])
     if event.starts_at is not None:
-        facts.append([_("Date"), _when(event.starts_at)])
+        facts.append([_("Date"), when(event.starts_at)])
     if event.format:
         facts.append([_("Format"), event.format])
     if event.organiser:
         facts.append([_("Organiser"), event.organiser])
-    facts.append([_("Report made"), _when(data.generated_at)])
+    facts.append([_("Report made"), when(data.generated_at)])
     return {
         "kicker": _("Results report"),
         "series": event.series_title or "",
@@ -128,7 +90,7 @@ def _cover(data: ReportData) -> dict[str, Any]:
         "snapshot": (
             _(
                 "Snapshot taken at %(time)s while voting was open: the results may still change.",
-                time=_when(data.generated_at),
+                time=when(data.generated_at),
             )
             if data.running
             else ""
@@ -143,7 +105,7 @@ def _cover(data: ReportData) -> dict[str, Any]:
 def _participation(data: ReportData) -> dict[str, Any]:
     p = data.participation
     blocks: list[Block] = [
-        _table(
+        table_block(
             [_("Figure"), _("Number")],
             [
                 [_("People who took part"), str(p.joined)],
@@ -155,27 +117,27 @@ def _participation(data: ReportData) -> dict[str, Any]:
     ]
     if p.buckets:
         blocks.append(
-            _para(_("Answers over time (times in Berlin time, Europe/Berlin)"), "caption")
+            para_block(_("Answers over time (times in Berlin time, Europe/Berlin)"), "caption")
         )
-        blocks.append(_chart(timeline_chart(p)))
+        blocks.append(chart_block(timeline_chart(p)))
     if data.questions:
-        blocks.append(_para(_("Respondents per question"), "caption"))
+        blocks.append(para_block(_("Respondents per question"), "caption"))
         blocks.append(
-            _table(
+            table_block(
                 [_("No."), _("Question"), _("Respondents")],
                 [[str(q.number), q.title, str(q.result.respondents)] for q in data.questions],
                 "rlr",
                 ["auto", "1fr", "auto"],
             )
         )
-    return _section(_("Participation"), blocks)
+    return section(_("Participation"), blocks)
 
 
 def _question(q: ReportQuestion) -> dict[str, Any]:
     result = q.result
     heading = f"{q.number}. {q.title}"
     if not result.respondents:
-        return _section(heading, [_para(_("No answers."))])
+        return section(heading, [para_block(_("No answers."))])
     if isinstance(result, ChoiceResult):
         blocks = _choice(q, result)
     elif isinstance(result, ScaleResult):
@@ -184,7 +146,7 @@ def _question(q: ReportQuestion) -> dict[str, Any]:
         blocks = _words(q, result)
     else:
         blocks = _texts(result)
-    return _section(heading, blocks)
+    return section(heading, blocks)
 
 
 def _respondents(n: int) -> str:
@@ -192,7 +154,7 @@ def _respondents(n: int) -> str:
 
 
 def _choice(q: ReportQuestion, result: ChoiceResult) -> list[Block]:
-    blocks = [_chart(choice_chart(result))]
+    blocks = [chart_block(choice_chart(result))]
     facts = [_respondents(result.respondents)]
     if result.kind is Kind.MULTIPLE:
         limit = q.spec.max_choices or len(q.spec.options)
@@ -214,11 +176,11 @@ def _choice(q: ReportQuestion, result: ChoiceResult) -> list[Block]:
             )
         else:
             facts.append(_("percent of all %(answers)s answers given", answers=result.answers))
-    blocks.append(_para(" · ".join(facts), "note"))
+    blocks.append(para_block(" · ".join(facts), "note"))
     blocks.append(
-        _table(
+        table_block(
             [_("Option"), _("Count"), _("Percent")],
-            [[o.label, str(o.count), _percent(o.whole_percent)] for o in result.options],
+            [[o.label, str(o.count), percent(o.whole_percent)] for o in result.options],
             "lrr",
             ["1fr", "auto", "auto"],
         )
@@ -231,14 +193,14 @@ def _scale(result: ScaleResult) -> list[Block]:
     rows = []
     for n, s in enumerate(result.steps):
         label = result.min_label if n == 0 else result.max_label if n == last else ""
-        rows.append([str(s.value), label, str(s.count), _percent(s.whole_percent)])
+        rows.append([str(s.value), label, str(s.count), percent(s.whole_percent)])
     facts = [_respondents(result.respondents)]
     if result.mean is not None:
-        facts.insert(0, _("Mean: %(mean)s", mean=_number(result.mean)))
+        facts.insert(0, _("Mean: %(mean)s", mean=number(result.mean)))
     return [
-        _chart(scale_chart(result)),
-        _para(" · ".join(facts), "note"),
-        _table(
+        chart_block(scale_chart(result)),
+        para_block(" · ".join(facts), "note"),
+        table_block(
             [_("Step"), _("Label"), _("Count"), _("Percent")],
             rows,
             "rlrr",
@@ -255,12 +217,12 @@ def _words(q: ReportQuestion, result: WordsResult) -> list[Block]:
         for rank, w in enumerate(result.words, start=1)
     ]
     return [
-        _chart(Chart(cloud, alt)),
-        _para(
+        chart_block(Chart(cloud, alt)),
+        para_block(
             _("each word counted once per person; the moderators' merges and hidden words applied"),
             "note",
         ),
-        _table(
+        table_block(
             [_("Rank"), _("Word"), _("Count"), _("Other spellings")],
             rows,
             "rlrl",
@@ -271,13 +233,13 @@ def _words(q: ReportQuestion, result: WordsResult) -> list[Block]:
 
 def _texts(result: TextResult) -> list[Block]:
     return [
-        _para(
+        para_block(
             i18n.ngettext(
                 "%(num)s answer, newest first", "%(num)s answers, newest first", len(result.texts)
             ),
             "note",
         ),
-        _list(list(result.texts)),
+        list_block(list(result.texts)),
     ]
 
 
@@ -296,12 +258,12 @@ def _contribution_meta(item: Item) -> str:
 
 def _contributions(items: list[Item]) -> dict[str, Any]:
     if not items:
-        return _section(_("Contributions"), [_para(_("No approved contributions."))])
+        return section(_("Contributions"), [para_block(_("No approved contributions."))])
     entries = [{"text": i.text, "meta": _contribution_meta(i)} for i in items]
-    return _section(
+    return section(
         _("Contributions"),
         [
-            _para(
+            para_block(
                 i18n.ngettext(
                     "%(num)s approved contribution, in the order of the event",
                     "%(num)s approved contributions, in the order of the event",
@@ -348,4 +310,4 @@ def _method(data: ReportData) -> dict[str, Any]:
         paragraphs.append(_("Open texts are left out of this report."))
     if not data.options.include_contributions:
         paragraphs.append(_("Contributions are left out of this report."))
-    return _section(_("Method"), [_para(p) for p in paragraphs])
+    return section(_("Method"), [para_block(p) for p in paragraphs])

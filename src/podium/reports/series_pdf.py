@@ -14,15 +14,15 @@ from typing import Any
 
 from podium import i18n
 from podium.domain.series_compare import Comparison
-from podium.reports.event_pdf import (
+from podium.reports.pdf_blocks import (
     Block,
-    _chart,
-    _number,
-    _para,
-    _percent,
-    _section,
-    _table,
-    _when,
+    chart_block,
+    number,
+    para_block,
+    percent,
+    section,
+    table_block,
+    when,
 )
 from podium.reports.series_charts import event_label, row_label, short_date, small_multiples
 from podium.reports.typst_pdf import render_pdf
@@ -47,10 +47,10 @@ def series_content(data: SeriesResults) -> dict[str, Any]:
         sections.extend(_comparison(c) for c in data.comparisons)
     else:
         sections.append(
-            _section(
+            section(
                 _("Compared questions"),
                 [
-                    _para(
+                    para_block(
                         _(
                             "No question has a comparison key at two events or more of this "
                             "series yet."
@@ -75,7 +75,7 @@ def _cover(data: SeriesResults) -> dict[str, Any]:
     facts.append([_("Compared questions"), str(len(data.comparisons))])
     if data.organiser:
         facts.append([_("Organiser"), data.organiser])
-    facts.append([_("Report made"), _when(data.generated_at)])
+    facts.append([_("Report made"), when(data.generated_at)])
     return {
         "kicker": _("Series comparison"),
         "series": "",
@@ -90,9 +90,9 @@ def _cover(data: SeriesResults) -> dict[str, Any]:
 
 def _events(data: SeriesResults) -> dict[str, Any]:
     rows = [[e.title, short_date(e.starts_at) or _("no date")] for e in data.events]
-    return _section(
+    return section(
         _("Events of the series"),
-        [_table([_("Event"), _("Date")], rows, "ll", ["1fr", "auto"])],
+        [table_block([_("Event"), _("Date")], rows, "ll", ["1fr", "auto"])],
     )
 
 
@@ -104,18 +104,18 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         for e in c.events:
             share = e.shares[n]
             cells.append(
-                _("not asked") if share is None else f"{_percent(share.percent)} ({share.count})"
+                _("not asked") if share is None else f"{percent(share.percent)} ({share.count})"
             )
         rows.append([row_label(c, row), *cells])
     if str(c.kind) == "scale":
-        rows.append(
-            [_("Mean"), *(_number(e.mean) if e.mean is not None else "–" for e in c.events)]
-        )
+        rows.append([_("Mean"), *(number(e.mean) if e.mean is not None else "–" for e in c.events)])
     asked = "; ".join(f"{event_label(e)}: {e.title}" for e in c.events if e.title != c.title)
     blocks: list[Block] = [
-        _para(_("Comparison key: %(key)s · percent of respondents per event", key=c.key), "note"),
-        _chart(small_multiples(c)),
-        _table(
+        para_block(
+            _("Comparison key: %(key)s · percent of respondents per event", key=c.key), "note"
+        ),
+        chart_block(small_multiples(c)),
+        table_block(
             [_("Option"), *events],
             rows,
             "l" + "r" * len(events),
@@ -123,15 +123,15 @@ def _comparison(c: Comparison) -> dict[str, Any]:
         ),
     ]
     if asked:
-        blocks.append(_para(_("Asked as: %(titles)s", titles=asked), "note"))
-    return _section(c.title, blocks)
+        blocks.append(para_block(_("Asked as: %(titles)s", titles=asked), "note"))
+    return section(c.title, blocks)
 
 
 def _method() -> dict[str, Any]:
-    return _section(
+    return section(
         _("Method"),
         [
-            _para(
+            para_block(
                 _(
                     "Questions are compared when the organiser gave them the same comparison "
                     "key at two events or more of the series. Options are matched by their "
@@ -139,7 +139,7 @@ def _method() -> dict[str, Any]:
                     "offer is marked “not asked”, not counted as 0 %."
                 )
             ),
-            _para(
+            para_block(
                 _(
                     "Percentages are of each event's respondents to the question, rounded half "
                     "up, also for questions that counted shares of all answers: so events of "
