@@ -55,6 +55,17 @@ async def go_live(
         headers={"X-CSRF-Token": csrf},
     )
     assert response.status_code == 200, response.text
+    # Every process follows within a moment (the hub's message): a participant sent to
+    # the other one in between would rightly be told that voting is closed.
+    deadline = time.monotonic() + 5.0
+    for other in (cluster.a, cluster.b):
+        while True:
+            state = (await client.get(f"{other.url}/api/v1/join/{cluster.join_code}")).json()
+            shown = state.get("question") or {}
+            if shown.get("id") == question and shown.get("voting_open"):
+                break
+            assert time.monotonic() < deadline, f"{other.name} did not follow: {state}"
+            await asyncio.sleep(0.05)
 
 
 async def answer(
