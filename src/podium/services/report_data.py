@@ -216,7 +216,9 @@ async def answer_rows(
     a report worker process streams them over its own connection."""
     key = secrets.token_bytes(16)
     async with sessions() as session:
-        stream = await session.stream(
+        # Core rows a partition at a time: one await per 2,000 rows, not one per row
+        connection = await session.connection()
+        stream = await connection.stream(
             select(Answer.question_id, Answer.participant_id, Answer.created_at, Answer.value)
             .join(Question, Question.id == Answer.question_id)
             .where(
@@ -227,5 +229,8 @@ async def answer_rows(
             .order_by(Answer.id)
             .execution_options(yield_per=STREAM_ROWS)
         )
-        async for question_id, participant_id, created_at, value in stream:
-            yield AnswerRow(question_id, pseudonym(key, participant_id), _utc(created_at), value)
+        async for rows in stream.partitions():
+            for question_id, participant_id, created_at, value in rows:
+                yield AnswerRow(
+                    question_id, pseudonym(key, participant_id), _utc(created_at), value
+                )
