@@ -68,6 +68,8 @@ class Series(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # shown on /s/{slug} to everyone (off until the organiser turns it on)
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     events: Mapped[list[Event]] = relationship(
@@ -108,6 +110,13 @@ class Event(Base):
     screen_shows_participants: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # On the series' public page (when the series is public too); its join link only
+    # when the organiser says so (on the day, say); a cancelled event stays listed as
+    # cancelled; calendars take a change only with a higher sequence (RFC 5545).
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    join_link_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The public results link (services/publication.py): its secret, and the options
     # the organiser published with it (questions, open texts, contributions). None: not
     # published; a new secret on every publishing, so that a revoked link stays dead.
@@ -309,3 +318,35 @@ class WordEditRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class MailRow(Base):
+    """A mail accepted for sending. Its state is written before the SMTP transaction
+    (sending) and after it (sent), so that a sender restarted after a crash knows
+    which mails may have gone: nothing is sent twice, nothing is lost. `kind` and
+    `ref` name what it is for (an invitation to one subscriber, say), once."""
+
+    __tablename__ = "mail_queue"
+    __table_args__ = (
+        UniqueConstraint("kind", "ref", name="uq_mail_queue_kind_ref"),
+        Index("ix_mail_queue_state", "state", "next_attempt_at"),
+        NEVER_REUSED,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str | None] = mapped_column(String(120))
+    recipient: Mapped[str] = mapped_column(String(254))
+    lang: Mapped[str] = mapped_column(String(5), default="de", server_default="de")
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(10), default="queued", server_default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    message_id: Mapped[str] = mapped_column(String(200))
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
