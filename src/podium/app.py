@@ -32,6 +32,7 @@ from podium.web.routes import (
     participant,
     presenter,
     public_results,
+    public_series,
     results,
     word_edits,
 )
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         moderator,
         organiser,
         public_results,
+        public_series,
         results,
         word_edits,
         api,

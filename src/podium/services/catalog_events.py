@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from podium.domain.codes import new_join_code, new_token, parse_id
 from podium.domain.errors import NotFound, RuleViolation
+from podium.domain.series_page import calendar_changed
 from podium.services.catalog_common import (
     check_description,
     check_format,
@@ -102,12 +103,18 @@ async def create_event(
     format: str = "",
     starts_at: datetime | None = None,
     language: str = "de",
+    public: bool = False,
+    join_link_public: bool = False,
+    cancelled: bool = False,
 ) -> Event:
     fields = EventFields.checked(title, series_id, description, format, starts_at, language)
 
     async def once() -> Event:
         async with rt.sessions() as session, session.begin():
             event = await insert_event(session, fields)
+            event.public = public
+            event.join_link_public = join_link_public
+            event.cancelled = cancelled
             return await load_event(session, event.id)
 
     event = await retrying(once)
@@ -125,16 +132,36 @@ async def update_event(
     format: str,
     starts_at: datetime | None,
     language: str,
+    public: bool | None = None,
+    join_link_public: bool | None = None,
+    cancelled: bool | None = None,
 ) -> Event:
-    """Change the event's details. Slug, join code and presenter link stay as they are:
-    they are printed, shared and bookmarked."""
+    """Change the event's details (and, where given, what of it the series page shows
+    and whether it is cancelled). Slug, join code and presenter link stay as they are:
+    they are printed, shared and bookmarked. A new title, time or cancellation is a
+    new version for the calendars that hold the event (its ICS SEQUENCE)."""
     fields = EventFields.checked(title, series_id, description, format, starts_at, language)
     async with rt.sessions() as session, session.begin():
         event = await load_event(session, event_id)
         await _check_series(session, fields.series_id)
         if fields.series_id != event.series_id:
             event.position = await _next_position(session, fields.series_id)
+        new_cancelled = event.cancelled if cancelled is None else cancelled
+        if calendar_changed(
+            event.title,
+            fields.title,
+            event.starts_at,
+            fields.starts_at,
+            event.cancelled,
+            new_cancelled,
+        ):
+            event.ics_sequence += 1
         _assign(event, fields)
+        event.cancelled = new_cancelled
+        if public is not None:
+            event.public = public
+        if join_link_public is not None:
+            event.join_link_public = join_link_public
         await session.flush()
         event = await load_event(session, event_id)
     await rt.structure_changed(event_id)

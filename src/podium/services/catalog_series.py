@@ -19,7 +19,9 @@ from podium.services.context import Context
 from podium.store.tables import Event, Series
 
 
-async def insert_series(session: AsyncSession, title: str, description: str = "") -> Series:
+async def insert_series(
+    session: AsyncSession, title: str, description: str = "", public: bool = False
+) -> Series:
     """Add a checked series at the end of the list, inside the caller's transaction."""
     title = check_stored_title(title)
     description = check_description(description)
@@ -29,6 +31,7 @@ async def insert_series(session: AsyncSession, title: str, description: str = ""
         description=description,
         slug=await unique_slug(session, Series.slug, title, "series"),
         position=0 if last is None else last + 1,
+        public=public,
     )
     session.add(series)
     await session.flush()
@@ -47,10 +50,12 @@ async def load_series(session: AsyncSession, series_id: int) -> Series:
     return series
 
 
-async def create_series(rt: Context, title: str, description: str = "") -> Series:
+async def create_series(
+    rt: Context, title: str, description: str = "", public: bool = False
+) -> Series:
     async def once() -> Series:
         async with rt.sessions() as session, session.begin():
-            series = await insert_series(session, title, description)
+            series = await insert_series(session, title, description, public)
             return await load_series(session, series.id)
 
     return await retrying(once)
@@ -61,14 +66,19 @@ async def get_series(rt: Context, series_id: int) -> Series:
         return await load_series(session, series_id)
 
 
-async def update_series(rt: Context, series_id: int, title: str, description: str) -> Series:
-    """Change title and description; the slug stays, so that published links keep working."""
+async def update_series(
+    rt: Context, series_id: int, title: str, description: str, public: bool | None = None
+) -> Series:
+    """Change title and description (and, where given, whether its page is public);
+    the slug stays, so that published links keep working."""
     title = check_stored_title(title)
     description = check_description(description)
     async with rt.sessions() as session, session.begin():
         series = await load_series(session, series_id)
         series.title = title
         series.description = description
+        if public is not None:
+            series.public = public
     return series
 
 

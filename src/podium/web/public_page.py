@@ -1,9 +1,12 @@
-"""The published results (/r/...) are public pages: whoever opens them is nobody.
+"""The published results (/r/...) and the series pages (/s/...) are public pages:
+whoever opens them is nobody.
 
 The browser's cookies are taken out of the request before anything reads them (no
-session, no organiser, no language cookie), and no response there sets one. The
-secret is in the URL: no Referer carries it elsewhere, no cache keeps a page that a
-revoked link must no longer show, and no search engine lists it.
+session, no organiser, no language cookie), and no response there sets one; no
+Referer leaves them. The results' secret is in the URL: no cache keeps a page that
+a revoked link must no longer show, and no search engine lists it. A series page is
+meant to be found (it may be indexed); a cache asks again each time, so that a
+series made private or an event cancelled shows at once.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PREFIX = "/r/"
+SERIES_PREFIX = "/s/"
 
 
 def is_public_path(path: str) -> bool:
-    return path.startswith(PREFIX)
+    return path.startswith((PREFIX, SERIES_PREFIX))
 
 
 class PublicPages:
@@ -28,6 +32,7 @@ class PublicPages:
         if scope["type"] != "http" or not is_public_path(scope["path"]):
             await self.app(scope, receive, send)
             return
+        secret = scope["path"].startswith(PREFIX)
         scope = dict(scope)
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"cookie"]
 
@@ -36,8 +41,11 @@ class PublicPages:
                 headers = MutableHeaders(scope=message)
                 del headers["set-cookie"]
                 headers["referrer-policy"] = "no-referrer"
-                headers["cache-control"] = "no-store"
-                headers["x-robots-tag"] = "noindex"
+                if secret:
+                    headers["cache-control"] = "no-store"
+                    headers["x-robots-tag"] = "noindex"
+                else:
+                    headers["cache-control"] = "no-cache"
             await send(message)
 
         await self.app(scope, receive, send_public)

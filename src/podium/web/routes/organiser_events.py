@@ -80,6 +80,9 @@ class EventFields(TypedDict):
     format: str
     starts_at: datetime | None
     language: str
+    public: bool
+    join_link_public: bool
+    cancelled: bool
 
 
 def _fields(form: Mapping[str, str]) -> EventFields:
@@ -91,6 +94,9 @@ def _fields(form: Mapping[str, str]) -> EventFields:
         format=form.get("format", ""),
         starts_at=parse_local_time(form.get("starts_at", "")),
         language=form.get("language", ""),
+        public=form.get("public") == "1",
+        join_link_public=form.get("join_link_public") == "1",
+        cancelled=form.get("cancelled") == "1",
     )
 
 
@@ -128,6 +134,9 @@ async def edit_event(request: Request, event_id: str) -> Response:
         "format": event.format,
         "starts_at": local_input(event.starts_at),
         "language": event.language,
+        "public": "1" if event.public else "",
+        "join_link_public": "1" if event.join_link_public else "",
+        "cancelled": "1" if event.cancelled else "",
     }
     return await _form_page(request, event, FormState("event", values))
 

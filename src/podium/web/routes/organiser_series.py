@@ -8,6 +8,7 @@ from starlette.responses import Response
 from podium.domain.errors import RuleViolation
 from podium.i18n import gettext as _
 from podium.services import catalog
+from podium.services.series_page import series_page, series_slug_of
 from podium.store.tables import Series
 from podium.web.auth import checked_form
 from podium.web.deps import render, runtime
@@ -18,6 +19,7 @@ from podium.web.routes.organiser_forms import (
     parse_id,
     see_other,
 )
+from podium.web.routes.public_series import event_response, series_response
 
 router = organiser_router()
 
@@ -38,7 +40,10 @@ async def create_series(request: Request) -> Response:
     form = await checked_form(request)
     try:
         series = await catalog.create_series(
-            runtime(request), form.get("title", ""), form.get("description", "")
+            runtime(request),
+            form.get("title", ""),
+            form.get("description", ""),
+            public=form.get("public") == "1",
         )
     except RuleViolation as exc:
         return _form_page(request, None, FormState.failed("series", form, exc), exc.status)
@@ -48,7 +53,11 @@ async def create_series(request: Request) -> Response:
 @router.get("/admin/series/{series_id}/edit")
 async def edit_series(request: Request, series_id: str) -> Response:
     series = await catalog.get_series(runtime(request), parse_id(series_id))
-    values = {"title": series.title, "description": series.description}
+    values = {
+        "title": series.title,
+        "description": series.description,
+        "public": "1" if series.public else "",
+    }
     return _form_page(request, series, FormState("series", values))
 
 
@@ -59,7 +68,11 @@ async def update_series(request: Request, series_id: str) -> Response:
     form = await checked_form(request)
     try:
         await catalog.update_series(
-            rt, series.id, form.get("title", ""), form.get("description", "")
+            rt,
+            series.id,
+            form.get("title", ""),
+            form.get("description", ""),
+            public=form.get("public") == "1",
         )
     except RuleViolation as exc:
         return _form_page(request, series, FormState.failed("series", form, exc), exc.status)
@@ -94,3 +107,20 @@ async def delete_series(request: Request, series_id: str) -> Response:
     await checked_form(request)
     await catalog.delete_series(runtime(request), ident)
     return see_other("/admin")
+
+
+@router.get("/admin/series/{series_id}/preview")
+async def preview_series(request: Request, series_id: str) -> Response:
+    """The series page as the public sees it (once public), before it is."""
+    rt = runtime(request)
+    ident = parse_id(series_id)
+    page = await series_page(rt, await series_slug_of(rt, ident), preview=True)
+    return series_response(request, page, preview_of=ident)
+
+
+@router.get("/admin/series/{series_id}/preview/{event_slug}")
+async def preview_event(request: Request, series_id: str, event_slug: str) -> Response:
+    rt = runtime(request)
+    ident = parse_id(series_id)
+    page = await series_page(rt, await series_slug_of(rt, ident), preview=True)
+    return event_response(request, page, page.event(event_slug), preview_of=ident)
