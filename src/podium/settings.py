@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Self
 
 from pydantic import Field, model_validator
@@ -88,6 +89,27 @@ class Settings(BaseSettings):
         "a second at the rate the writer commits: docs/BENCHMARKS.md)",
     )
 
+    smtp_url: str = Field(
+        "",
+        description="smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465 "
+        "(TLS from the start) or smtp://host:25 without credentials; empty: mails are written "
+        "to the outbox folder as .eml files instead of being sent",
+    )
+    mail_from: str = Field(
+        "podium@localhost", description="the From address of every mail podium sends"
+    )
+    mail_reply_to: str = Field(
+        "", description="where replies to podium's mails go (the organisers); empty: none"
+    )
+    mail_outbox: str = Field(
+        "",
+        description="folder for the .eml files while no smtp_url is set; empty: `outbox` "
+        "beside the SQLite database, or ./outbox",
+    )
+    mail_rate: float = Field(
+        5.0, gt=0, description="mails per second at most (many providers limit the rate)"
+    )
+
     @model_validator(mode="after")
     def _secure_behind_https(self) -> Self:
         # A public https address means browsers reach us over TLS: a cookie that could
@@ -95,3 +117,14 @@ class Settings(BaseSettings):
         if self.base_url.lower().startswith("https://"):
             self.secure_cookies = True
         return self
+
+    def outbox_folder(self) -> str:
+        """Where mails go without an SMTP server."""
+        if self.mail_outbox:
+            return self.mail_outbox
+        url = self.database_url
+        if url.startswith("sqlite") and ":///" in url:
+            path = url.split(":///", 1)[1].split("?", 1)[0]
+            if path and path != ":memory:":
+                return os.path.join(os.path.dirname(path) or ".", "outbox")
+        return "outbox"

@@ -63,6 +63,8 @@ MESSAGES: dict[str, str] = {
     ),
     "email_taken": N_("An account with this e-mail address already exists."),
     "bad_email": N_("Please enter a valid e-mail address."),
+    "unknown_language": N_("This language is not available."),
+    "email_too_long": N_("An e-mail address may have at most %(max)s characters."),
     "password_too_short": N_("The password needs at least %(min)s characters."),
     "bad_login": N_("E-mail address or password is wrong."),
     "cross_origin": N_("Requests from other websites are not accepted."),
