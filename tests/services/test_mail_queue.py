@@ -106,7 +106,8 @@ async def test_a_mail_fails_after_the_last_try_or_a_permanent_refusal(runtime: R
     refused = await enqueue(runtime, draft(ref="sub-2"), now=NOW)
     claimed = await claim_next(runtime, moment)
     assert claimed is not None and claimed.id == refused
-    assert await mark_retry(runtime, claimed, "550 no such user", moment, permanent=True) == "failed"
+    outcome = await mark_retry(runtime, claimed, "550 no such user", moment, permanent=True)
+    assert outcome == "failed"
     assert [m.id for m in await problems(runtime)] == [mail_id, refused]
     assert (await status(runtime))["failed"] == 2
 
