@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from podium.services.accounts import authenticate
 from podium.services.catalog import get_event, get_series
 from podium.services.catalog_common import as_utc
 from podium.services.event_io import export_event
+from podium.services.series_page import series_page
 from podium.store.tables import Event, Question, QuestionOption, Series, User
 
 pytestmark = pytest.mark.sqlite_only  # the demo tests the product, not the store
@@ -95,16 +96,29 @@ async def test_the_opening_event_is_the_articles(runtime: Runtime) -> None:
 async def test_the_series_has_its_description_and_three_upcoming_events(
     runtime: Runtime,
 ) -> None:
-    info = await ensure_demo(runtime)
+    made_on = date(2026, 12, 3)
+    info = await ensure_demo(runtime, today=made_on)
     series = await get_series(runtime, info.series_id)
     assert "Jobcenter" in series.description
     assert series.description.strip() == seed_data()["series"]["description"].strip()
     later = [e for e in series.events if e.id != info.event_id]
     assert len(later) == 3
-    opening = datetime(2021, 2, 2, 9, 0, tzinfo=UTC)
+    # in the coming months of the day the demo is made, at 10:00 in Berlin (CET)
     dates = sorted(as_utc(e.starts_at) for e in later)
-    assert all(d is not None and opening < d < datetime(2021, 12, 1, tzinfo=UTC) for d in dates)
-    assert [d.month for d in dates if d] == [4, 6, 9]  # spring, summer, autumn
+    assert dates == [
+        datetime(2026, 12, 31, 9, 0, tzinfo=UTC),
+        datetime(2027, 1, 28, 9, 0, tzinfo=UTC),
+        datetime(2027, 2, 25, 9, 0, tzinfo=UTC),
+    ]
+
+
+async def test_the_series_page_shows_the_three_upcoming_events(runtime: Runtime) -> None:
+    info = await ensure_demo(runtime)
+    page = await series_page(runtime, info.series_slug)
+    assert page.title == SERIES
+    assert len(page.upcoming) == 3
+    assert all(e.join_code is None for e in page.upcoming)  # until the organiser shows it
+    assert [e.id for e in page.past] == [info.event_id]  # the opening keeps its 2021 date
 
 
 async def test_each_seed_event_is_an_importable_event_file(runtime: Runtime) -> None:

@@ -33,6 +33,7 @@ def print_demo(base_url: str, info: DemoInfo) -> None:
                 f"    or at {base}/ with code {format_join_code(info.join_code)}",
                 f"  Presenter screen: {base}/present/{info.presenter_token}",
                 f"  Moderator:        {base}/moderate/{info.event_id}",
+                f"  Series page:      {base}/s/{info.series_slug}",
                 "",
             ]
         ),
