@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from podium.demo.plan import plan as make_plan
 from podium.demo.plan import planned_percentages
@@ -15,6 +16,8 @@ from podium.runtime import Runtime
 from podium.services import catalog, contributions, moderation
 from podium.services.participation import submit_answer
 from podium.services.results import live_event
+
+FOLLOW_UPS_FROM = date(2021, 3, 30)  # the second event: 27 April 2021
 
 CONTRIBUTIONS = (
     # text, panelist, what the moderator does, upvotes
@@ -36,7 +39,8 @@ class ReportEvent:
 
 
 async def report_event(rt: Runtime, participants: int = 200, seed: int = 7) -> ReportEvent:
-    info = await ensure_demo(rt)
+    # follow-ups dated as the seed's 2021 series (the demo dates them after `today`)
+    info = await ensure_demo(rt, today=FOLLOW_UPS_FROM)
     ids = await open_polls(rt, info.event_id)
     event = await catalog.get_event(rt, info.event_id)
     polls = polls_of(event)

@@ -10,7 +10,7 @@ from podium.demo.follow_up import answer_follow_up
 from podium.demo.plan import FOLLOW_UP_SHARES
 from podium.demo.seed import ensure_demo
 from podium.runtime import Runtime
-from tests.reports.report_event import report_event
+from tests.reports.report_event import FOLLOW_UPS_FROM, report_event
 
 KEY = "top-themen-aussen"
 OUTWARD = (
@@ -38,5 +38,5 @@ async def demo_series(rt: Runtime, participants: int = 100) -> DemoSeries:
     opening = await report_event(rt, participants=participants)
     follow_up = await answer_follow_up(rt, opening.event_id, participants)
     assert follow_up is not None
-    info = await ensure_demo(rt)
+    info = await ensure_demo(rt, today=FOLLOW_UPS_FROM)  # made by report_event already
     return DemoSeries(info.series_id, opening.event_id, follow_up, participants)
