@@ -110,6 +110,66 @@ class Settings(BaseSettings):
         5.0, gt=0, description="mails per second at most (many providers limit the rate)"
     )
 
+    mail_timeout: float = Field(
+        30.0, gt=0, description="seconds an SMTP connection or transaction may take"
+    )
+
+    confirm_hours: int = Field(
+        48, gt=0, description="hours a sign-up's confirmation link stays valid (single use)"
+    )
+    unconfirmed_days: int = Field(
+        14,
+        gt=0,
+        le=14,
+        description="days after which a sign-up that was never confirmed is deleted (14 at most)",
+    )
+    signup_store_ip: bool = Field(
+        False,
+        description="store the visitor's IP address with each entry of the consent log, as "
+        "proof of who signed up; off: podium stores no IP address at all (docs/OPERATIONS.md "
+        "weighs the two)",
+    )
+    signup_per_hour: int = Field(
+        20,
+        gt=0,
+        description="sign-ups per hour from one client address (against bots; a sign-up form "
+        "is not filled in faster by people)",
+    )
+
+    legal_name: str = Field(
+        "",
+        description="who runs this server (the responsible body) for the imprint and the "
+        "privacy notice; empty: `organisation`",
+    )
+    legal_address: str = Field(
+        "", description="its postal address, lines separated by `;` or newlines"
+    )
+    legal_email: str = Field("", description="its contact e-mail address")
+    legal_phone: str = Field("", description="its contact telephone number")
+    legal_representative: str = Field(
+        "", description="who represents it (the imprint's Vertretungsberechtigte)"
+    )
+    legal_dpo: str = Field(
+        "", description="how to reach its data-protection officer (name, address or e-mail)"
+    )
+    accessibility_contact: str = Field(
+        "",
+        description="where to report accessibility barriers (e-mail); empty: legal_email",
+    )
+    accessibility_enforcement: str = Field(
+        "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz (BGG), "
+        "https://www.schlichtungsstelle-bgg.de",
+        description="the enforcement procedure named in the accessibility statement (a "
+        "Land's body for its public bodies)",
+    )
+    answers_retention_days: int = Field(
+        0,
+        ge=0,
+        description="days after an event's start when its answers and contributions are "
+        "deleted by the server itself; 0: kept until an organiser deletes them or runs "
+        "`podium purge`",
+    )
+
     @model_validator(mode="after")
     def _secure_behind_https(self) -> Self:
         # A public https address means browsers reach us over TLS: a cookie that could

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+import podium.store.audience_tables  # noqa: F401  (registers its tables)
 from podium.live.messages import Message
 from podium.runtime import Runtime
 from podium.services import catalog

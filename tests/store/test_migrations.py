@@ -13,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Connection, Integer, MetaData, inspect, text
 
+import podium.store.audience_tables  # noqa: F401  (registers its tables)
 from podium.runtime import Runtime
 from podium.settings import Settings
 from podium.store.engine import make_engine

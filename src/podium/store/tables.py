@@ -117,6 +117,8 @@ class Event(Base):
     join_link_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # mail its subscribers a reminder the day before (services/invitations.py)
+    reminder: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The public results link (services/publication.py): its secret, and the options
     # the organiser published with it (questions, open texts, contributions). None: not
     # published; a new secret on every publishing, so that a revoked link stays dead.
@@ -350,3 +352,6 @@ class MailRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the invitation run it belongs to (store/audience_tables.MailRun), for its progress;
+    # no foreign key: the record of a sent mail outlives its event
+    run_id: Mapped[int | None] = mapped_column(Integer, index=True)

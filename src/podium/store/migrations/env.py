@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import podium.store.audience_tables  # noqa: F401  (registers its tables)
 from podium.store.engine import connected, make_engine
 from podium.store.tables import Base
 
