@@ -48,6 +48,13 @@ async def test_queueing_the_same_mail_twice_keeps_one(runtime: Runtime) -> None:
     assert mail is not None
     assert mail.message_id.startswith("<") and mail.message_id.endswith("@127.0.0.1>")
     assert mail.headers == {"List-Unsubscribe": "<https://podium.example.org/u/x>"}
+    assert mail.run_id is None
+
+
+async def test_a_mail_of_an_invitation_run_keeps_its_run(runtime: Runtime) -> None:
+    mail_id = await enqueue(runtime, Draft(**{**draft().__dict__, "run_id": 7}), now=NOW)
+    mail = await get_mail(runtime, mail_id)
+    assert mail is not None and mail.run_id == 7
 
 
 @pytest.mark.parametrize(

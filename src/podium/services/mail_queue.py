@@ -51,6 +51,7 @@ class Draft:
     html: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     attachments: Sequence[Mapping[str, str]] = ()
+    run_id: int | None = None  # the invitation run it belongs to
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Mail:
     last_error: str
     created_at: datetime
     sent_at: datetime | None
+    run_id: int | None = None
 
 
 def utc(moment: datetime) -> datetime:
@@ -100,6 +102,7 @@ def _mail(row: MailRow) -> Mail:
         last_error=row.last_error,
         created_at=utc(row.created_at),
         sent_at=utc(row.sent_at) if row.sent_at is not None else None,
+        run_id=row.run_id,
     )
 
 
@@ -152,6 +155,7 @@ async def add_mail(
         message_id=make_msgid(domain=message_domain(base_url)),
         last_error="",
         created_at=moment,
+        run_id=draft.run_id,
     )
     session.add(row)
     await session.flush()
