@@ -16,6 +16,7 @@ from podium.domain.report import Format, ReportOptions, check_cover_note, check_
 from podium.reports.worker import ReportWorker
 from podium.services.report_data import report_data
 from podium.web.deps import runtime
+from podium.web.messages import N_
 
 MEDIA = {
     Format.PDF: "application/pdf",
@@ -56,18 +57,25 @@ async def report_response(
     check_format(fmt)
     data = await report_data(runtime(request), event_id, options)
     body = await worker(request).render(data, fmt)
-    lang = options.lang or data.event.language
+    word = file_word(options.lang or data.event.language, N_("report"))
+    return attachment(body, MEDIA[fmt], f"{data.event.slug}-{word}.{fmt}")
+
+
+def file_word(lang: str, message: str) -> str:
+    """`message` in `lang`, as a file name's ASCII word."""
     token = i18n.current_lang.set(lang)
     try:
-        word = i18n.gettext("report")  # outside the f-string, where pybabel finds it
-        name = f"{data.event.slug}-{slugify(word)}.{fmt}"
+        return slugify(i18n.gettext(message))
     finally:
         i18n.current_lang.reset(token)
+
+
+def attachment(body: bytes, media_type: str, name: str) -> Response:
+    """A report file as a download; `name` is ASCII (slugified): no RFC 5987 encoding."""
     return Response(
         body,
-        media_type=MEDIA[fmt],
+        media_type=media_type,
         headers={
-            # slugify keeps file names ASCII: no RFC 5987 encoding needed
             "Content-Disposition": f'attachment; filename="{name}"',
             # a report may carry what participants typed: not for shared caches
             "Cache-Control": "private, no-store",

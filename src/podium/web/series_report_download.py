@@ -13,7 +13,8 @@ from podium.domain.errors import InvalidAnswer
 from podium.reports.series_pdf import series_pdf
 from podium.services.series_results import series_results
 from podium.web.deps import runtime
-from podium.web.report_download import worker
+from podium.web.messages import N_
+from podium.web.report_download import attachment, file_word, worker
 
 
 async def series_report_response(request: Request, series_id: int, lang: str | None) -> Response:
@@ -22,17 +23,5 @@ async def series_report_response(request: Request, series_id: int, lang: str | N
     data = await series_results(runtime(request), series_id)
     chosen = lang or data.language
     body = await worker(request).call(series_pdf, data, chosen)
-    token = i18n.current_lang.set(chosen)
-    try:
-        word = i18n.gettext("comparison")  # outside the f-string, where pybabel finds it
-        name = f"{slugify(data.title)}-{slugify(word)}.pdf"
-    finally:
-        i18n.current_lang.reset(token)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    word = file_word(chosen, N_("comparison"))
+    return attachment(body, "application/pdf", f"{slugify(data.title)}-{word}.pdf")
