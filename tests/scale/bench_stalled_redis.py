@@ -35,13 +35,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from podium.bench.latency import summarise_ms
+from podium.bench.server import ServerProcess
 from podium.bench.system import machine
 from podium.runtime import Runtime
 from podium.services import live_control
 from podium.services.event_io import import_event
 from podium.settings import Settings
 from podium.store.migrate import upgrade_in_thread
-from tests.scale.conftest import EVENT_YAML, REDIS_URL, SECRET_KEY, PodiumServer, server_env
+from tests.scale.conftest import EVENT_YAML, REDIS_URL, SECRET_KEY, server_env
 from tests.scale.stall_proxy import StallProxy, stall_proxy
 
 COOKIE = "podium_p"
@@ -203,13 +204,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     with stall_proxy(upstream.hostname or "127.0.0.1", upstream.port or 6379) as proxy:
         env = server_env(database_url, f"podium-bench-{secrets.token_hex(8)}")
         env["PODIUM_REDIS_URL"] = proxy.url
-        server = PodiumServer("stall", env, folder)
+        server = ServerProcess(env, folder / "server-stall.log", name="stall")
         server.start()
         try:
             server.wait_ready()
-            assert server._process is not None
             host: list[tuple[float, float, float]] = []
-            host_watcher = asyncio.create_task(watch_host(server._process.pid, host))
+            host_watcher = asyncio.create_task(watch_host(server.pid, host))
             limits = httpx.Limits(max_connections=args.connections)
             async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
                 tokens = await join(server.url, target, args.participants)

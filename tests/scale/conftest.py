@@ -10,21 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from podium.bench.server import ServerProcess, server_environment
 from podium.cli import main as podium_command
 from podium.runtime import Runtime
 from podium.services import accounts
@@ -50,71 +44,10 @@ EVENT_YAML = "podium_event: 1\ntitle: Scale-out\nlanguage: en\nquestions:" + "".
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class PodiumServer:
-    """`podium serve` in a subprocess of its own, on a fixed port so that a restart
-    comes back at the same address."""
-
-    def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
-        self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._env = env
-        self._log = logs / f"server-{name}.log"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "podium.cli", "serve", "--port", str(self.port)]
-        with self._log.open("ab") as log:
-            self._process = subprocess.Popen(
-                command, env=self._env, stdout=log, stderr=subprocess.STDOUT
-            )
-
-    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
-        """Until /healthz answers 200; fails at once if the process died."""
-        deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=2.0) as client:
-            while True:
-                if self._process is None or self._process.poll() is not None:
-                    raise AssertionError(f"server {self.name} exited:\n{self.log_tail()}")
-                try:
-                    if client.get(f"{self.url}/healthz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"server {self.name} did not start:\n{self.log_tail()}")
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, as in a crash."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGKILL)
-            self._process.wait(10)
-
-    def stop(self) -> None:
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def log_tail(self, lines: int = 30) -> str:
-        text = self._log.read_text(errors="replace") if self._log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
 @dataclass(frozen=True)
 class Cluster:
-    a: PodiumServer
-    b: PodiumServer
+    a: ServerProcess
+    b: ServerProcess
     database_url: str
     event_id: int
     join_code: str
@@ -143,15 +76,9 @@ def postgres_database() -> Iterator[str]:
 
 
 def server_env(database_url: str, channel: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
-    env.update(
-        PODIUM_DATABASE_URL=database_url,
-        PODIUM_REDIS_URL=REDIS_URL,
-        PODIUM_REDIS_CHANNEL=channel,  # random: parallel runs never hear each other
-        PODIUM_SECRET_KEY=SECRET_KEY,  # the same: a session from one process works on all
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    # random channel: parallel runs never hear each other; the same secret key: a
+    # session from one process works on all
+    return server_environment(database_url, SECRET_KEY, redis_url=REDIS_URL, redis_channel=channel)
 
 
 async def _create_data(database_url: str) -> tuple[int, str, str, list[int], dict[int, list[int]]]:
@@ -181,7 +108,8 @@ def cluster(postgres_database: str, tmp_path_factory: pytest.TempPathFactory) ->
                 patch.setenv(name, value)
         assert podium_command(["db", "upgrade"]) == 0
     logs = tmp_path_factory.mktemp("servers")
-    a, b = PodiumServer("a", env, logs), PodiumServer("b", env, logs)
+    a = ServerProcess(env, logs / "server-a.log", name="a")
+    b = ServerProcess(env, logs / "server-b.log", name="b")
     try:
         a.start()  # the servers start while the data is made: they load it on demand
         b.start()

@@ -7,20 +7,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from podium.bench.server import ServerProcess, server_environment
 from podium.demo.seed import ORGANISER_EMAIL, ORGANISER_PASSWORD, ensure_demo, open_polls
 from podium.runtime import Runtime
 from podium.settings import Settings
@@ -96,90 +91,9 @@ def token_hash(salt: str, token: str) -> str:
     return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ServerProcess:
-    """`python -m podium.cli serve` on a fixed port, started again after each kill."""
-
-    def __init__(self, database_url: str, log_path: Path, **settings: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
-        self.env.update(
-            PODIUM_DATABASE_URL=database_url,
-            PODIUM_SECRET_KEY=SECRET_KEY,
-            PODIUM_BASE_URL=self.url,
-            PYTHONUNBUFFERED="1",
-            **{f"PODIUM_{k.upper()}": v for k, v in settings.items()},
-        )
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        assert self.proc is None or self.proc.poll() is not None
-        with self.log_path.open("ab") as log:
-            log.write(f"--- start {self.starts + 1}\n".encode())
-            log.flush()
-            command = [sys.executable, "-m", "podium.cli", "serve", "--host", "127.0.0.1"]
-            self.proc = subprocess.Popen(
-                [*command, "--port", str(self.port)],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.starts += 1
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def log_tail(self, lines: int = 40) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def _check_running(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            code = None if self.proc is None else self.proc.returncode
-            raise AssertionError(f"podium serve exited ({code}):\n{self.log_tail()}")
-
-    async def wait_healthy(self, timeout: float = START_TIMEOUT) -> float:
-        """Poll /healthz until it answers 200; returns the seconds it took."""
-        started = time.monotonic()
-        async with httpx.AsyncClient(timeout=1.0) as client:
-            while True:
-                self._check_running()
-                try:
-                    if (await client.get(f"{self.url}/healthz")).status_code == 200:
-                        return time.monotonic() - started
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() - started > timeout:
-                    raise AssertionError(f"no /healthz after {timeout} s:\n{self.log_tail()}")
-                await asyncio.sleep(0.02)
-
-    def wait_healthy_sync(self, timeout: float = START_TIMEOUT) -> float:
-        return asyncio.run(self.wait_healthy(timeout))
+def server_process(database_url: str, log_path: Path, **settings: str) -> ServerProcess:
+    """`podium serve` on the crash tests' database, started again after each kill."""
+    return ServerProcess(server_environment(database_url, SECRET_KEY, **settings), log_path)
 
 
 class TransportFailure(Exception):

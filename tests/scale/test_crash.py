@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from podium.bench.server import ServerProcess
 from podium.domain.codes import new_token
 from tests.scale.crash_helpers import (
     AnswerClient,
     DemoDb,
-    ServerProcess,
     TransportFailure,
     prepare_demo,
+    server_process,
     server_results,
     sqlite_settings,
     token_hash,
@@ -184,7 +185,7 @@ def stored_answers(db: DemoDb) -> list[tuple[str, int, str, Any, bool]]:
 def test_acknowledged_answers_survive_sigkill(tmp_path: Path, migrated_template: Path) -> None:
     seed = int(os.environ.get("PODIUM_CRASH_SEED", time.time_ns() % 1_000_000))
     db = prepare_demo(sqlite_settings(tmp_path, migrated_template))
-    server = ServerProcess(db.url, tmp_path / "server.log")
+    server = server_process(db.url, tmp_path / "server.log")
     load = Load(db, server, seed, [new_token() for _ in range(PARTICIPANTS)])
     server.start()
     started = time.monotonic()

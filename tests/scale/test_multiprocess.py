@@ -20,8 +20,9 @@ from typing import Any
 import asyncpg
 import httpx
 
+from podium.bench.server import ServerProcess
 from podium.domain.codes import new_token
-from tests.scale.conftest import OPTIONS, ORGANISER, PASSWORD, Cluster, PodiumServer
+from tests.scale.conftest import OPTIONS, ORGANISER, PASSWORD, Cluster
 
 Frame = tuple[str, dict[str, Any]]
 
@@ -29,7 +30,7 @@ Frame = tuple[str, dict[str, Any]]
 # --- the HTTP side of a moderator, an organiser and participants -------------------------
 
 
-async def login(client: httpx.AsyncClient, server: PodiumServer) -> str:
+async def login(client: httpx.AsyncClient, server: ServerProcess) -> str:
     """Sign in; the session cookie works on every process (one secret key). Returns
     the session's CSRF token."""
     csrf = (await client.get(f"{server.url}/api/v1/session")).json()["csrf_token"]
@@ -42,7 +43,7 @@ async def login(client: httpx.AsyncClient, server: PodiumServer) -> str:
 
 
 async def go_live(
-    client: httpx.AsyncClient, server: PodiumServer, csrf: str, cluster: Cluster, question: int
+    client: httpx.AsyncClient, server: ServerProcess, csrf: str, cluster: Cluster, question: int
 ) -> None:
     response = await client.post(
         f"{server.url}/api/v1/events/{cluster.event_id}/live",
@@ -70,7 +71,7 @@ async def go_live(
 
 async def answer(
     client: httpx.AsyncClient,
-    server: PodiumServer,
+    server: ServerProcess,
     cluster: Cluster,
     participant: str,
     question: int,
@@ -91,7 +92,7 @@ async def answer(
 
 
 async def server_counts(
-    client: httpx.AsyncClient, server: PodiumServer, cluster: Cluster, question: int
+    client: httpx.AsyncClient, server: ServerProcess, cluster: Cluster, question: int
 ) -> Counter[int]:
     """Option id -> count, as the process's results API shows them."""
     response = await client.get(f"{server.url}/api/v1/events/{cluster.event_id}/results")
@@ -161,7 +162,7 @@ class Frames:
 
 @asynccontextmanager
 async def presenter(
-    client: httpx.AsyncClient, server: PodiumServer, cluster: Cluster
+    client: httpx.AsyncClient, server: ServerProcess, cluster: Cluster
 ) -> AsyncIterator[Frames]:
     url = f"{server.url}/present/{cluster.presenter_token}/stream"
     async with client.stream("GET", url) as response:
@@ -225,7 +226,7 @@ async def test_two_processes_answering_at_once_keep_exact_tallies(cluster: Clust
     ):
         csrf = await login(organiser, cluster.a)
         await go_live(organiser, cluster.b, csrf, cluster, question)
-        requests: list[tuple[PodiumServer, str, int, str]] = []
+        requests: list[tuple[ServerProcess, str, int, str]] = []
         for n in range(200):
             here, there = (cluster.a, cluster.b) if n % 2 else (cluster.b, cluster.a)
             participant, answer_id, option = new_token(), str(uuid.uuid4()), rng.choice(options)

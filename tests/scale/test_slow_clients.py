@@ -24,13 +24,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from podium.bench.server import ServerProcess
 from podium.domain.codes import new_token
 from tests.scale.crash_helpers import (
     AnswerClient,
     DemoDb,
-    ServerProcess,
     metric,
     prepare_demo,
+    server_process,
     server_results,
     sqlite_settings,
 )
@@ -53,12 +54,12 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("slow-clients")
     db = prepare_demo(sqlite_settings(folder, migrated_template))
-    process = ServerProcess(
+    process = server_process(
         db.url, folder / "server.log", heartbeat=str(HEARTBEAT), screen_tick=str(SCREEN_TICK)
     )
     process.start()
     try:
-        process.wait_healthy_sync()
+        process.wait_ready()
         yield Server(process, db)
     finally:
         process.stop()

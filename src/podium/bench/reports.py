@@ -50,7 +50,7 @@ from podium.bench.report_event import (
     build,
     settings_for,
 )
-from podium.bench.server import ServerProcess
+from podium.bench.server import ServerProcess, server_environment
 from podium.bench.setup import log_in
 from podium.bench.system import machine, own_cpu_seconds, process_cpu_seconds
 from podium.domain.report import Format, ReportOptions
@@ -405,8 +405,9 @@ def run(config: Config, argv: list[str], log: Log) -> dict[str, Any]:
         },
         "render": renders(database_url, data, config.runs, log),
     }
-    server = ServerProcess(database_url, SECRET_KEY, folder / "server.log")
+    server = ServerProcess(server_environment(database_url, SECRET_KEY), folder / "server.log")
     server.start()
+    server.wait_ready()
     try:
         figures.update(asyncio.run(through_server(server, event, config, log)))
     finally:
