@@ -9,7 +9,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from podium.bench.report_event import Size, build, cloud_words, settings_for
-from podium.bench.reports import Answers, ack_ms, timeline
+from podium.bench.report_load import Answers, ack_ms, timeline
 from podium.domain.report import ReportOptions
 from podium.domain.tally import ChoiceResult, ScaleResult
 from podium.runtime import Runtime
