@@ -20,7 +20,7 @@ from sqlalchemy import ScalarSelect, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.domain.errors import NotFound
-from podium.domain.retention import cutoff
+from podium.domain.retention import is_expired
 from podium.services.catalog_common import as_utc
 from podium.services.context import Context
 from podium.store.tables import (
@@ -131,17 +131,19 @@ async def purge_older_than(
 ) -> list[Purged]:
     """Clear every event that started more than `days` days before `now` and still
     holds answers, contributions or participants; oldest first. A dry run only counts."""
-    before = cutoff(now or datetime.now(UTC), days)
+    now = now or datetime.now(UTC)
     async with rt.sessions() as session:
         rows = (
             await session.execute(
                 select(Event.id, Event.title, Event.starts_at)
-                .where(Event.starts_at.is_not(None), Event.starts_at < before)
+                .where(Event.starts_at.is_not(None))
                 .order_by(Event.starts_at, Event.id)
             )
         ).all()
     done: list[Purged] = []
     for event_id, title, starts_at in rows:
+        if not is_expired(starts_at, now, days):
+            continue
         if dry_run:
             async with rt.sessions() as session:
                 counts = await _counts(session, event_id)
