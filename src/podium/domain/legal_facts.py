@@ -36,7 +36,8 @@ class Limitation(StrEnum):
     # BITV 2.0 § 4: explanations in German Sign Language and in Easy Language
     NO_SIGN_OR_EASY_LANGUAGE = "no_sign_or_easy_language"
     # tests/e2e/test_axe.py checks the participant's page, the presenter screen, the
-    # results pages and the series comparison, not yet these
+    # results pages and the series comparison (test_legal_axe.py the legal pages), not
+    # yet these
     UNCHECKED_STAFF_PAGES = "unchecked_staff_pages"
     UNCHECKED_PUBLIC_PAGES = "unchecked_public_pages"
     # Typst writes the reports; they were never checked against PDF/UA
