@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
+from podium.domain.publication import Publication
 from podium.live.fanout import DEVICE, SCREEN, Fanout
-from podium.services import accounts, contributions, live_control, moderation
+from podium.services import accounts, contributions, live_control, moderation, publication
 from podium.services.participation import submit_answer
 from podium.services.results import event_results, live_event
 from podium.services.retention import Counts, event_data_counts
@@ -83,6 +84,16 @@ def test_clearing_deletes_them_and_says_what_went(admin: Admin, with_audience: D
     sent = h.client.post(f"/p/{code}/answer", json=body, headers={"Accept": "application/json"})
     assert sent.status_code == 200, sent.text
     assert respondents(h, with_audience) == 1
+
+
+def test_the_published_results_show_nothing_after(admin: Admin, with_audience: Demo) -> None:
+    h, event_id = admin.h, with_audience.event.id
+    token = h.run(publication.publish, h.rt, event_id, Publication()).token
+    assert "Wann kommt die E-Akte?" in h.client.get(f"/r/{token}").text
+    admin.post(f"/admin/events/{event_id}/clear")
+    public = h.client.get(f"/r/{token}")
+    assert public.status_code == 200  # still published, the link unchanged
+    assert "Wann kommt die E-Akte?" not in public.text
 
 
 def test_german_confirmation(admin: Admin, with_audience: Demo) -> None:
