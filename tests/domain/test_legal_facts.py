@@ -59,8 +59,15 @@ def test_the_organisation_stands_in_for_the_legal_name() -> None:
 
 def test_privacy_states_the_servers_actual_choices() -> None:
     facts = privacy(
-        LegalSettings(store_ip=True, unconfirmed_days=7, confirm_hours=24, retention_days=90)
+        LegalSettings(
+            store_ip=True,
+            unconfirmed_days=7,
+            confirm_hours=24,
+            retention_days=90,
+            signups_per_hour=5,
+        )
     )
+    assert facts.signups_per_hour == 5
     assert facts.store_ip
     assert (facts.unconfirmed_days, facts.confirm_hours, facts.retention_days) == (7, 24, 90)
     assert not facts.smtp

@@ -35,6 +35,7 @@ CONFIGURED: dict[str, Any] = {
     "accessibility_enforcement": "Ombudsstelle des Landes, https://ombud.example.org/",
     "unconfirmed_days": 7,
     "confirm_hours": 24,
+    "signup_per_hour": 5,
     "answers_retention_days": 180,
 }
 
@@ -108,6 +109,7 @@ def test_the_settings_fill_the_pages(serve: Serve) -> None:
     assert "Wenden Sie sich dazu an: Datenschutzbeauftragte, dsb@example.org." in privacy
     assert "Der Link ist 24 Stunden gültig" in privacy
     assert "nach 7 Tagen gelöscht" in privacy
+    assert "höchstens 5 Anmeldungen pro Stunde" in privacy
     assert "180 Tage nach ihrem Beginn automatisch gelöscht" in privacy
     statement = reader.get("/legal/accessibility?lang=en").text
     assert "Landesamt für Beispiele is committed" in statement

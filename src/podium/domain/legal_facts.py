@@ -80,6 +80,7 @@ class LegalSettings:
     store_ip: bool = False
     unconfirmed_days: int = 14
     confirm_hours: int = 48
+    signups_per_hour: int = 20
     retention_days: int = 0
     smtp: bool = False
     participant_cookie_days: int = 30
@@ -125,6 +126,7 @@ class Privacy:
     store_ip: bool
     unconfirmed_days: int
     confirm_hours: int
+    signups_per_hour: int  # from one client address, against bots
     retention_days: int  # 0: kept until an organiser deletes them or `podium purge`
     smtp: bool  # False: mails are written to the outbox folder, none leaves the server
     cookies: tuple[Cookie, ...]
@@ -185,6 +187,7 @@ def privacy(values: LegalSettings) -> Privacy:
         store_ip=values.store_ip,
         unconfirmed_days=values.unconfirmed_days,
         confirm_hours=values.confirm_hours,
+        signups_per_hour=values.signups_per_hour,
         retention_days=values.retention_days,
         smtp=values.smtp,
         cookies=(

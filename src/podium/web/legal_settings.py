@@ -26,6 +26,7 @@ def legal_settings(settings: Settings) -> LegalSettings:
         store_ip=settings.signup_store_ip,
         unconfirmed_days=settings.unconfirmed_days,
         confirm_hours=settings.confirm_hours,
+        signups_per_hour=settings.signup_per_hour,
         retention_days=settings.answers_retention_days,
         smtp=bool(settings.smtp_url.strip()),
         participant_cookie_days=PARTICIPANT_COOKIE_DAYS,
