@@ -4,6 +4,7 @@ board show nothing at once, and the event still loads and takes answers again.""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ from podium.services.retention import (
     event_data_counts,
     purge_expired,
     purge_older_than,
+    retention_task,
 )
 from podium.store.tables import Answer, Contribution, ContributionVote, Participant, WordEditRow
 from tests.services.catalog_helpers import published
@@ -156,3 +158,20 @@ async def test_the_servers_own_retention_follows_its_setting(runtime: Runtime) -
     assert [(p.event_id, p.counts) for p in purged] == [(old, Counts(2, 1, 1))]
     runtime.settings = runtime.settings.model_copy(update={"answers_retention_days": 41})
     assert await purge_expired(runtime, now=NOW) == []
+
+
+async def test_the_periodic_task_runs_purge_expired(runtime: Runtime) -> None:
+    assert retention_task(runtime) is None  # 0 days: no task at all
+    old, _c, _w = await event_with_audience(runtime, "Alt", NOW - timedelta(days=400), people=1)
+    runtime.settings = runtime.settings.model_copy(update={"answers_retention_days": 30})
+    task = retention_task(runtime, interval=0.01)
+    assert task is not None and task.name == "podium-retention"
+    await task.start()
+    try:
+        for _ in range(500):
+            if await event_data_counts(runtime, old) == Counts():
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await task.stop()
+    assert await event_data_counts(runtime, old) == Counts()

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.domain.errors import NotFound
 from podium.domain.retention import is_expired
+from podium.live.periodic import Periodic
 from podium.services.catalog_common import as_utc
 from podium.services.context import Context
 from podium.store.tables import (
@@ -35,6 +36,10 @@ from podium.store.tables import (
 )
 
 log = logging.getLogger(__name__)
+
+# How often the server looks for expired events: retention is counted in days, and
+# one look an hour keeps each event's data at most an hour past its period.
+RETENTION_INTERVAL = 3600.0
 
 
 @dataclass(frozen=True)
@@ -173,3 +178,12 @@ async def purge_expired(rt: Context, now: datetime | None = None) -> list[Purged
             item.event_id,
         )
     return purged
+
+
+def retention_task(rt: Context, interval: float = RETENTION_INTERVAL) -> Periodic | None:
+    """The server's periodic retention (start and stop it with the runtime), or None
+    while `answers_retention_days` is 0. Each process may run it: a second clearing
+    of the same event finds nothing left."""
+    if rt.settings.answers_retention_days <= 0:
+        return None
+    return Periodic("podium-retention", interval, lambda: purge_expired(rt))
