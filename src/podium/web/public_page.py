@@ -1,12 +1,13 @@
-"""The published results (/r/...) and the series pages (/s/...) are public pages:
-whoever opens them is nobody.
+"""The published results (/r/...), the series pages (/s/...) and the legal pages
+(/legal/...) are public pages: whoever opens them is nobody.
 
 The browser's cookies are taken out of the request before anything reads them (no
 session, no organiser, no language cookie), and no response there sets one; no
 Referer leaves them. The results' secret is in the URL: no cache keeps a page that
 a revoked link must no longer show, and no search engine lists it. A series page is
 meant to be found (it may be indexed); a cache asks again each time, so that a
-series made private or an event cancelled shows at once.
+series made private or an event cancelled shows at once (and a legal page follows
+its settings).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PREFIX = "/r/"
 SERIES_PREFIX = "/s/"
+LEGAL_PREFIX = "/legal/"
 
 
 def is_public_path(path: str) -> bool:
-    return path.startswith((PREFIX, SERIES_PREFIX))
+    return path.startswith((PREFIX, SERIES_PREFIX, LEGAL_PREFIX))
 
 
 class PublicPages:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from podium.web.routes import (
     organiser_dashboard,
+    organiser_event_data,
     organiser_events,
     organiser_moderators,
     organiser_questions,
@@ -24,6 +25,7 @@ for part in (
     organiser_series,
     organiser_series_results,
     organiser_events,
+    organiser_event_data,
     organiser_questions,
     organiser_moderators,
 ):
