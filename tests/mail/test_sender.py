@@ -116,6 +116,7 @@ def test_the_running_server_sends_a_queued_mail(settings: Settings, smtp: SmtpSe
     with live_server(settings.model_copy(update={"smtp_url": smtp.url})) as server:
         mail_id = server.run(enqueue, server.rt, invitation())
         [got] = smtp.wait_for(1)
+        server.run(wait_until_sent, server.rt, 1)  # recorded just after the server took it
         mail = server.run(get_mail, server.rt, mail_id)
     assert mail is not None and mail.state == "sent"
     assert got.message_id == mail.message_id and got.recipients == ["max@example.org"]
