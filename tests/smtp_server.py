@@ -6,10 +6,11 @@ envelope and parsed message with all its headers, for tests that read podium's m
         [mail] = smtp.wait_for(1)           # Received(envelope_from, recipients, message)
 
 It can refuse: `refuse_next` tries with 451 (greylisting, a full queue), `refused`
-recipients with 550 for good. `SmtpServer(tls=True)` offers STARTTLS with a
-self-signed certificate made for the test, requires it, and takes AUTH only after
-it (`client_tls_context()` trusts that certificate); `stop()` and `start()` take it
-down and bring it back on the same port.
+recipients with 550 for good; `stall_data` keeps the answer to a mail it took back.
+`SmtpServer(tls=True)` offers STARTTLS with a self-signed certificate made for the
+test, requires it, and takes AUTH only after it (`client_tls_context()` trusts that
+certificate); `SmtpServer(implicit_tls=True)` speaks TLS from the start (smtps).
+`stop()` and `start()` take it down and bring it back on the same port.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Handler:
     refuse_next: int = 0  # RCPTs answered 451 before any is taken
     refused: set[str] = field(default_factory=set)  # recipients answered 550
     logins: list[tuple[str, str, bool]] = field(default_factory=list)  # user, password, tls
+    stall_data: float = 0.0  # seconds to keep a received mail's answer back (a hung server)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -100,6 +102,8 @@ class Handler:
                     login=user,
                 )
             )
+        if self.stall_data:
+            await asyncio.sleep(self.stall_data)
         return "250 2.0.0 Message accepted for delivery"
 
     def authenticate(

@@ -134,3 +134,13 @@ def test_a_bad_address_is_a_one_line_error(
 ) -> None:
     assert main(["mail", "test", "orga@stadt.example\r\nBcc: all@example.org"]) == 2
     assert capsys.readouterr().err == "podium: error: Please enter a valid e-mail address.\n"
+
+
+def test_serve_refuses_an_smtp_url_it_cannot_read(
+    migrated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_SMTP_URL", "mail.stadt.example:587")
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == (
+        "podium: error: PODIUM_SMTP_URL must start with smtp:// or smtps://\n"
+    )

@@ -153,3 +153,21 @@ async def test_a_recipient_refused_for_good_is_failed_and_listed(
     assert problem.recipient == "gone@example.org" and problem.state == "failed"
     assert problem.last_error == "550 5.1.1 No such mailbox here"
     assert [got.recipients for got in smtp.received] == [["here@example.org"]]
+
+
+async def test_a_mail_whose_answer_never_came_is_unknown_and_not_sent_again(
+    runtime: Runtime, smtp: SmtpServer
+) -> None:
+    mail_id = await enqueue(runtime, invitation())
+    smtp.handler.stall_data = 2.0  # the server has the mail, its answer does not come
+    hung = SmtpTransport(smtp.url, runtime.settings.mail_from, timeout=0.5)
+    mail = await claim_next(runtime)
+    assert mail is not None
+    state, error = await deliver_claimed(runtime, hung, mail)
+    assert state == "unknown" and "Timeout" in error
+    stored = await get_mail(runtime, mail_id)
+    assert stored is not None and stored.state == "unknown"
+    assert len(smtp.received) == 1  # it did arrive: sending it again would be a second copy
+    assert await claim_next(runtime, now=datetime.now(UTC) + timedelta(days=1)) is None
+    [problem] = await problems(runtime)
+    assert problem.id == mail_id

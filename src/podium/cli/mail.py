@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from podium.cli.common import format_when, table, with_runtime
+from podium.cli.common import UserError, format_when, table, with_runtime
 from podium.runtime import Runtime
 from podium.settings import Settings
 
@@ -22,6 +22,17 @@ def add_mail_command(sub: Any) -> None:
     test = mail.add_parser("test", help="send a test mail now and say how it went")
     test.add_argument("address", metavar="ADDRESS", help="the recipient")
     test.set_defaults(func=cmd_mail_test)
+
+
+def require_mail_settings(settings: Settings) -> None:
+    """A PODIUM_SMTP_URL that cannot be read stops `podium serve` with one line."""
+    from podium.mail.transport import smtp_target
+
+    if settings.smtp_url:
+        try:
+            smtp_target(settings.smtp_url)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
 
 
 def where(settings: Settings) -> str:
