@@ -88,3 +88,13 @@ def test_a_header_that_could_add_lines_or_recipients_is_refused(changes: dict[st
     # The queue refuses these already; the message is built from stored rows, checked again.
     with pytest.raises(UnsafeHeader):
         build_message(queued(invitation(**changes)), SETTINGS, now=NOW)
+
+
+def test_a_unicode_domain_is_written_in_its_idna_form() -> None:
+    mail = parsed(build_message(queued(invitation(recipient="max@bürger.example")), SETTINGS))
+    assert mail["To"] == "max@xn--brger-kva.example"
+
+
+def test_the_message_is_seven_bit() -> None:
+    data = build_message(queued(invitation()), SETTINGS, now=NOW).as_bytes()
+    assert data.isascii()  # any server takes it, 8BITMIME or not

@@ -171,3 +171,14 @@ async def test_a_mail_whose_answer_never_came_is_unknown_and_not_sent_again(
     assert await claim_next(runtime, now=datetime.now(UTC) + timedelta(days=1)) is None
     [problem] = await problems(runtime)
     assert problem.id == mail_id
+
+
+async def test_a_unicode_domain_is_sent_in_its_idna_form(
+    runtime: Runtime, smtp: SmtpServer
+) -> None:
+    await enqueue(runtime, invitation(recipient="max@bürger.example"))
+    sender = MailSender(runtime, transport(runtime, smtp.url), rate=50)
+    assert await sender.send_next() == "sent"
+    [got] = smtp.received
+    assert got.recipients == ["max@xn--brger-kva.example"]
+    assert got.message["To"] == "max@xn--brger-kva.example"

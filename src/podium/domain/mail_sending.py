@@ -15,6 +15,24 @@ from typing import Literal
 Stage = Literal["connect", "sender", "recipient", "data"]
 
 
+class NotDeliverable(ValueError):
+    """An address that plain SMTP cannot carry."""
+
+
+def ascii_address(address: str) -> str:
+    """The address as it goes on the wire: a Unicode domain in its IDNA form (the
+    queue stores what the subscriber typed). A non-ASCII local part would need
+    SMTPUTF8, which podium does not speak: NotDeliverable."""
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        raise NotDeliverable("the address's part before @ is not ASCII (needs SMTPUTF8)")
+    try:
+        wire_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise NotDeliverable("the address's domain cannot be encoded (IDNA)") from None
+    return f"{local}@{wire_domain}"
+
+
 def refusal_is_permanent(stage: Stage, code: int) -> bool:
     return stage in ("recipient", "data") and 500 <= code < 600
 

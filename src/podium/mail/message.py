@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from podium.domain.mail_sending import NotDeliverable, ascii_address
 from podium.services.mail_queue import Mail
 from podium.settings import Settings
 
@@ -43,7 +44,7 @@ OWN_HEADERS = frozenset(
 )
 
 
-class UnsafeHeader(ValueError):
+class UnsafeHeader(NotDeliverable):
     """A header name or value that could split or add header lines."""
 
 
@@ -92,7 +93,7 @@ def build_message(mail: Mail, settings: Settings, now: datetime | None = None) -
     """The message of `mail`, dated `now` (the time it is sent or written)."""
     message = EmailMessage(policy=POLICY)
     message["From"] = sender_address(settings)
-    message["To"] = _safe(mail.recipient)
+    message["To"] = ascii_address(_safe(mail.recipient))
     if settings.mail_reply_to:
         message["Reply-To"] = _safe(settings.mail_reply_to)
     message["Subject"] = _safe(mail.subject)

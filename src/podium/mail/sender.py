@@ -18,12 +18,13 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from podium.aio import cancel
-from podium.domain.mail_sending import send_interval
-from podium.mail.message import UnsafeHeader, build_message
+from podium.domain.mail_sending import NotDeliverable, send_interval
+from podium.mail.message import build_message
 from podium.mail.transport import DeliveryFailed, Transport
 from podium.services.context import Context
 from podium.services.mail_queue import (
@@ -51,7 +52,7 @@ async def deliver_claimed(
     the error ('' when sent). `give_up`: a failed try is final (a test mail)."""
     try:
         message = build_message(mail, rt.settings)
-    except UnsafeHeader as exc:  # never queued so; refused for good all the same
+    except NotDeliverable as exc:  # an unsafe header is never queued; refused all the same
         await mark_retry(rt, mail, str(exc), permanent=True)
         return "failed", str(exc)
     try:
@@ -87,7 +88,8 @@ class MailSender:
         self._next_recover = float("-inf")
         self._next_runs = float("-inf")
         self._runs_touched = True
-        self.sent_at: list[float] = []  # the clock at each mail's start, for tests
+        # the clock at the start of the latest mails, for tests
+        self.sent_at: deque[float] = deque(maxlen=1000)
 
     async def _wait(self, seconds: float) -> None:
         """Sleep, woken early by `stop`."""

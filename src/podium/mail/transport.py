@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-from podium.domain.mail_sending import Stage, refusal_is_permanent
+from podium.domain.mail_sending import Stage, ascii_address, refusal_is_permanent
 from podium.services.mail_queue import Mail
 from podium.settings import Settings
 
@@ -122,14 +122,14 @@ class SmtpTransport:
                 stage = "sender"
                 await client.mail(self.sender)
                 stage = "recipient"
-                await client.rcpt(mail.recipient)
+                await client.rcpt(ascii_address(mail.recipient))
                 stage = "data"
                 await client.data(data)
                 accepted = True
         except aiosmtplib.SMTPResponseException as exc:
             if not accepted:  # a refusal at QUIT changes nothing once the mail is taken
                 raise _failure(stage, exc) from exc
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        except Exception as exc:  # SMTPException, OSError, TimeoutError and the unforeseen
             if not accepted:
                 reason = f"{type(exc).__name__}: {exc}"
                 raise DeliveryFailed(reason, uncertain=stage == "data") from exc
