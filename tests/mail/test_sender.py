@@ -103,6 +103,38 @@ def test_a_bad_smtp_url_says_what_is_wrong(url: str) -> None:
         smtp_target(url)
 
 
+async def test_the_sender_ends_an_invitation_run_once_its_mails_are_sent(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    from podium.services import catalog
+    from podium.store.audience_tables import MailRun
+
+    event = await catalog.create_event(runtime, "Bürgerdialog")
+    async with runtime.sessions() as session, session.begin():
+        run = MailRun(event_id=event.id, subject="Einladung", text="", recipients=2)
+        session.add(run)
+        await session.flush()
+        run_id = run.id
+    for i in range(2):
+        draft = invitation(ref=f"r{i}", recipient=f"p{i}@example.org", run_id=run_id)
+        await enqueue(runtime, draft)
+    sender = MailSender(runtime, OutboxTransport(str(tmp_path)), rate=50)
+    await sender.start()
+    try:
+        async with asyncio.timeout(5):
+            while True:
+                async with runtime.sessions() as session:
+                    found = await session.get(MailRun, run_id)
+                    assert found is not None
+                    if found.state == "done":
+                        break
+                await asyncio.sleep(0.05)
+    finally:
+        await sender.stop()
+    assert found.finished_at is not None
+    assert (await status(runtime))["sent"] == 2
+
+
 async def test_stopping_while_idle_is_at_once(runtime: Runtime, tmp_path: Path) -> None:
     sender = MailSender(runtime, OutboxTransport(str(tmp_path)), rate=5)
     await sender.start()

@@ -41,7 +41,7 @@ log = logging.getLogger("podium.mail")
 
 IDLE = 0.5  # seconds between looks at an empty queue
 RECOVER_EVERY = 60.0  # seconds between looks for mails a dead process left `sending`
-RUNS_EVERY = 5.0  # seconds between closing finished invitation runs while busy
+RUNS_EVERY = 5.0  # seconds between looks for finished invitation runs
 STOP_GRACE = 5.0  # seconds a mail being sent may take to finish at shutdown
 
 
@@ -130,7 +130,8 @@ class MailSender:
             self._next_recover = now + RECOVER_EVERY
             if await recover(self.rt):
                 self._runs_touched = True
-        if self._runs_touched and (idle or now >= self._next_runs):
+        # A run ends once its last mail is done; one with no recipients at all, too.
+        if now >= self._next_runs or (idle and self._runs_touched):
             self._next_runs = now + RUNS_EVERY
             self._runs_touched = False
             await finish_runs(self.rt, datetime.now(UTC))
