@@ -119,7 +119,7 @@ class MailSender:
         self._next_start = self.clock() + self.interval
         state, error = await deliver_claimed(self.rt, self.transport, mail)
         if state != "sent":
-            log.warning("mail %s to a subscriber: %s (%s)", mail.id, state, error)
+            log.warning("mail %s: %s (%s)", mail.id, state, error)  # no address in logs
         if mail.run_id is not None:
             self._runs_touched = True
         return state
