@@ -289,9 +289,11 @@ def empty_database_url(
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
+        # Never ./outbox (PostgreSQL has no database file to put it beside).
+        mail_outbox=str(tmp_path / "outbox"),
         secret_key="test-secret-key-that-is-long-enough",
         screen_tick=0.05,
         device_tick=0.2,

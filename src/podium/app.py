@@ -14,6 +14,8 @@ from podium.live.fanout import DEVICE, Fanout
 from podium.live.presence import Presence
 from podium.live.sse import frame
 from podium.live.watch import WatchKind
+from podium.mail.sender import MailSender
+from podium.mail.transport import make_transport
 from podium.reports.worker import ReportWorker
 from podium.runtime import Runtime
 from podium.settings import Settings, secret_key_problem
@@ -67,15 +69,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     rt.live.watch(presenter.follow_presenter_links(rt, fanout))
     presence.watch(lambda event_id: fanout.notify(WatchKind.PARTICIPANTS, event_id, None))
     reports = ReportWorker(rt.settings.database_url)
+    mail_sender = MailSender(rt, make_transport(settings), settings.mail_rate)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await rt.start()
         await fanout.start()
         await presence.start()
+        await mail_sender.start()
         try:
             yield
         finally:
+            await mail_sender.stop()
             reports.close()
             await presence.stop()
             await fanout.stop()
@@ -98,6 +103,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.frames = frames
     app.state.presence = presence
     app.state.report_worker = reports
+    app.state.mail_sender = mail_sender
     # Inside the session and language middlewares: its 413 page is rendered like any other.
     app.add_middleware(BodyLimit)
     app.add_middleware(

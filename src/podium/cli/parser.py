@@ -9,6 +9,7 @@ from podium.cli.bench_reports import add_bench_reports_command
 from podium.cli.database import cmd_db_upgrade
 from podium.cli.events import cmd_event_export, cmd_event_import, cmd_event_list
 from podium.cli.export import add_export
+from podium.cli.mail import add_mail_command
 from podium.cli.purge import add_purge_command
 from podium.cli.secret_key import cmd_secret_key
 from podium.cli.server import cmd_demo, cmd_serve
@@ -94,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_event_import)
 
     add_export(sub)
+    add_mail_command(sub)
     add_bench_command(sub, positive)
     add_soak_command(sub, positive)
     add_bench_reports_command(sub, positive)

@@ -18,6 +18,7 @@ from podium.cli.common import (
     with_runtime,
 )
 from podium.cli.database import upgrade_database
+from podium.cli.mail import require_mail_settings
 from podium.cli.secret_key import require_secret_key, with_demo_key
 from podium.runtime import Runtime
 from podium.settings import Settings
@@ -145,6 +146,7 @@ def run_server(
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_for(args.host, args.port)
     require_secret_key(settings)
+    require_mail_settings(settings)
     check_sqlite_folder(settings.database_url)
     asyncio.run(check_migrated(settings))
     return run_server(settings, args.host, args.port, access_log=args.access_log)

@@ -181,19 +181,24 @@ async def get_mail(rt: Context, mail_id: int) -> Mail | None:
         return _mail(row) if row is not None else None
 
 
-async def claim_next(rt: Context, now: datetime | None = None) -> Mail | None:
+async def claim_next(
+    rt: Context, now: datetime | None = None, only: int | None = None
+) -> Mail | None:
     """The next due mail, marked `sending` and committed before it is handed out: a
     crash from here on leaves it in `sending`. None when nothing is due. Another
-    process that claimed the same mail first wins; this one tries the next."""
+    process that claimed the same mail first wins; this one tries the next.
+    `only`: that mail or none (`podium mail test` sends its own mail at once)."""
     moment = utc(now or datetime.now(UTC))
     async with rt.sessions() as session:
         for _ in range(5):
             async with session.begin():
+                due = select(MailRow.id).where(
+                    MailRow.state == "queued", MailRow.next_attempt_at <= moment
+                )
+                if only is not None:
+                    due = due.where(MailRow.id == only)
                 mail_id = await session.scalar(
-                    select(MailRow.id)
-                    .where(MailRow.state == "queued", MailRow.next_attempt_at <= moment)
-                    .order_by(MailRow.next_attempt_at, MailRow.id)
-                    .limit(1)
+                    due.order_by(MailRow.next_attempt_at, MailRow.id).limit(1)
                 )
                 if mail_id is None:
                     return None
@@ -246,6 +251,12 @@ async def mark_retry(
         last_error=error[:2000],
     )
     return "queued"
+
+
+async def mark_unknown(rt: Context, mail_id: int, error: str) -> bool:
+    """The connection broke while the server was taking the mail: it may have arrived,
+    so it is not sent again (as after a crash, without waiting for `recover`)."""
+    return await _finish(rt, mail_id, state="unknown", last_error=error[:2000])
 
 
 async def recover(rt: Context, now: datetime | None = None) -> int:

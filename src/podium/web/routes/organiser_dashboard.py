@@ -11,6 +11,7 @@ from podium.services import catalog, event_io
 from podium.store.tables import Event
 from podium.web.auth import checked_form
 from podium.web.deps import render, runtime
+from podium.web.mail_mode import mail_mode
 from podium.web.routes.organiser_forms import (
     FormState,
     local_time,
@@ -38,6 +39,7 @@ async def dashboard(request: Request) -> Response:
         series_list=await catalog.list_series(rt),
         by_series=by_series,
         local_time=local_time,
+        mail_mode=await mail_mode(rt),
     )
 
 
