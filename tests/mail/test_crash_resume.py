@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from podium.bench.server import ServerProcess
 from podium.domain.mail_retry import STALE_CLAIM
 from podium.runtime import Runtime
 from podium.services import catalog
@@ -23,7 +24,7 @@ from podium.services.mail_queue import Draft, enqueue, recover, status
 from podium.services.mail_runs import finish_runs, run_progress
 from podium.settings import Settings
 from podium.store.audience_tables import MailRun
-from tests.scale.crash_helpers import ServerProcess
+from tests.scale.crash_helpers import server_process
 from tests.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.sqlite_only
@@ -91,7 +92,7 @@ def test_a_run_killed_mid_way_resumes_and_nobody_gets_a_mail_twice(
     db_path = Path(settings.database_url.split(":///", 1)[1])
     run_id = asyncio.run(queue_run(settings))
     with SmtpServer() as smtp:
-        server = ServerProcess(
+        server = server_process(
             settings.database_url,
             tmp_path / "serve.log",
             smtp_url=smtp.url,
