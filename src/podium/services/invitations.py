@@ -1,0 +1,445 @@
+"""Invitations to an event, and the day-before reminder: one mail run per send, one
+queued mail per subscriber who consented to the event (the mail sender sends them).
+
+The mail's words are made one layer up (mail/invitation.py): the web layer and the
+server's periodic task pass its `compose` in, so that this module decides who gets
+what and when, and never renders.
+
+Sending twice is prevented under a lock on the event's row (a no-op UPDATE, as in
+services/contributions.lock: a row lock on PostgreSQL, the write lock on SQLite):
+two clicks, two processes or a restart read the runs one after the other, and the
+run and its mails commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from secrets import token_hex
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from podium.domain.errors import NotAllowed, NotFound, RuleViolation
+from podium.domain.invitation_rules import LOOKAHEAD, check_sendable, reminder_due
+from podium.domain.invitation_text import check_message, default_message
+from podium.domain.series_page import shows_join_link
+from podium.services.catalog_common import as_utc
+from podium.services.context import Context
+from podium.services.mail_queue import STATES, Draft, add_mail, utc
+from podium.store.audience_tables import MailRun, Subscriber, SubscriberEvent
+from podium.store.tables import Event, MailRow, User
+
+
+@dataclass(frozen=True)
+class InvitationEvent:
+    """What a mail says of the event (times in UTC)."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    format: str
+    starts_at: datetime | None
+    language: str
+    cancelled: bool
+    ics_sequence: int
+    series_id: int | None
+    series_slug: str
+    series_title: str
+    join_code: str | None  # only when the public page shows it
+    reminder: bool
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    email: str
+    lang: str
+    unsubscribe_key: str
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str  # "invitation", "reminder", or "test-invitation"
+    subject: str
+    text: str
+    event: InvitationEvent
+
+
+# Builds a recipient's mail; kind, ref, run and recipient are set here afterwards.
+Compose = Callable[[Message, Recipient], Draft]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    event_id: int
+    kind: str
+    subject: str
+    text: str
+    state: str
+    recipients: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def _now(now: datetime | None) -> datetime:
+    return utc(now or datetime.now(UTC))
+
+
+def _event_info(event: Event, now: datetime) -> InvitationEvent:
+    starts_at = as_utc(event.starts_at)
+    series = event.series
+    return InvitationEvent(
+        id=event.id,
+        slug=event.slug,
+        title=event.title,
+        description=event.description,
+        format=event.format,
+        starts_at=starts_at,
+        language=event.language,
+        cancelled=event.cancelled,
+        ics_sequence=event.ics_sequence,
+        series_id=event.series_id,
+        series_slug=series.slug if series else "",
+        series_title=series.title if series else "",
+        join_code=(
+            event.join_code
+            if shows_join_link(event.join_link_public, event.cancelled, starts_at, now)
+            else None
+        ),
+        reminder=event.reminder,
+    )
+
+
+def _run_info(run: MailRun) -> RunInfo:
+    return RunInfo(
+        id=run.id,
+        event_id=run.event_id,
+        kind=run.kind,
+        subject=run.subject,
+        text=run.text,
+        state=run.state,
+        recipients=run.recipients,
+        created_at=utc(run.created_at),
+        finished_at=utc(run.finished_at) if run.finished_at else None,
+    )
+
+
+async def _load(session: AsyncSession, event_id: int) -> Event:
+    event = await session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .options(selectinload(Event.series))
+        .execution_options(populate_existing=True)
+    )
+    if event is None:
+        raise NotFound("unknown_event")
+    return event
+
+
+def _sendable(event: Event, now: datetime) -> None:
+    series = event.series
+    check_sendable(
+        series is not None,
+        bool(series and series.public),
+        event.public,
+        event.cancelled,
+        as_utc(event.starts_at),
+        now,
+    )
+
+
+async def _lock_event(session: AsyncSession, event_id: int) -> None:
+    """Hold the event's row until the transaction ends (see the module's docstring)."""
+    done = await session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .values(reminder=Event.reminder)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("unknown_event")
+
+
+def _recipients_of(event_id: int, series_id: int | None) -> Select[Any]:
+    """Confirmed subscribers of the series who chose all of it or this event."""
+    chose_event = exists().where(
+        SubscriberEvent.subscriber_id == Subscriber.id, SubscriberEvent.event_id == event_id
+    )
+    return select(Subscriber).where(
+        Subscriber.series_id == series_id,
+        Subscriber.state == "confirmed",
+        Subscriber.withdrawn_at.is_(None),
+        or_(Subscriber.whole_series.is_(True), chose_event),
+    )
+
+
+async def event_for_mail(
+    rt: Context, event_id: int, now: datetime | None = None
+) -> InvitationEvent:
+    async with rt.sessions() as session:
+        return _event_info(await _load(session, event_id), _now(now))
+
+
+async def recipients(rt: Context, event_id: int) -> list[Recipient]:
+    async with rt.sessions() as session:
+        event = await _load(session, event_id)
+        rows = await session.scalars(
+            _recipients_of(event.id, event.series_id).order_by(Subscriber.id)
+        )
+        return [Recipient(r.id, r.email, r.lang, r.unsubscribe_key) for r in rows]
+
+
+async def count_recipients(rt: Context, event_id: int) -> int:
+    async with rt.sessions() as session:
+        event = await _load(session, event_id)
+        query = _recipients_of(event.id, event.series_id).with_only_columns(func.count())
+        return int(await session.scalar(query) or 0)
+
+
+def _checked_message(event: Event, kind: str, subject: str, text: str, now: datetime) -> Message:
+    info = _event_info(event, now)
+    checked = check_message(subject, text, info.join_code is not None)
+    return Message(kind, checked.subject, checked.text, info)
+
+
+def _recipient_draft(
+    compose: Compose, message: Message, run_id: int | None, ref: str, recipient: Recipient
+) -> Draft:
+    draft = compose(message, recipient)
+    return replace(
+        draft,
+        kind=message.kind,
+        ref=ref,
+        run_id=run_id,
+        recipient=recipient.email,
+        lang=recipient.lang if recipient.lang in ("de", "en") else "de",
+    )
+
+
+async def _refuse_repeat(session: AsyncSession, message: Message) -> None:
+    """The same mail twice, or a second run while one is still going out."""
+    runs = list(
+        await session.scalars(
+            select(MailRun)
+            .where(MailRun.event_id == message.event.id, MailRun.kind == message.kind)
+            .order_by(MailRun.id)
+        )
+    )
+    for run in runs:
+        if run.subject == message.subject and run.text == message.text:
+            raise NotAllowed("invitation_already_sent", date=utc(run.created_at).isoformat())
+    if runs:
+        open_mails = await session.scalar(
+            select(func.count())
+            .select_from(MailRow)
+            .where(
+                MailRow.run_id.in_([r.id for r in runs]),
+                MailRow.state.in_(("queued", "sending")),
+            )
+        )
+        if open_mails:
+            raise NotAllowed("invitation_running")
+
+
+async def _start(
+    session: AsyncSession,
+    base_url: str,
+    event: Event,
+    message: Message,
+    user_id: int | None,
+    compose: Compose,
+    now: datetime,
+) -> MailRun:
+    run = MailRun(
+        event_id=event.id,
+        kind=message.kind,
+        subject=message.subject,
+        text=message.text,
+        state="sending",
+        recipients=0,
+        created_by=user_id,
+        created_at=now,
+    )
+    session.add(run)
+    await session.flush()
+    # Plain tuples, not ORM rows: thousands of them cost little memory, and the
+    # queue's statements run between the batches, never under an open cursor.
+    found = (
+        await session.execute(
+            _recipients_of(event.id, event.series_id)
+            .with_only_columns(
+                Subscriber.id, Subscriber.email, Subscriber.lang, Subscriber.unsubscribe_key
+            )
+            .order_by(Subscriber.id)
+        )
+    ).all()
+    count = 0
+    for ident, email, lang, key in found:
+        recipient = Recipient(ident, email, lang, key)
+        ref = f"run{run.id}:sub{recipient.id}"
+        await add_mail(
+            session, base_url, _recipient_draft(compose, message, run.id, ref, recipient), now
+        )
+        count += 1
+    run.recipients = count
+    if count == 0:  # a reminder nobody is left to receive: done, and not tried again
+        run.state = "done"
+        run.finished_at = now
+    return run
+
+
+async def start_run(
+    rt: Context,
+    event_id: int,
+    subject: str,
+    text: str,
+    user_id: int | None,
+    compose: Compose,
+    kind: str = "invitation",
+    now: datetime | None = None,
+) -> RunInfo:
+    """Queue the mail to every recipient of the event, as one run."""
+    if kind not in ("invitation", "reminder"):
+        raise RuleViolation("bad_request")
+    moment = _now(now)
+    async with rt.sessions() as session, session.begin():
+        await _lock_event(session, event_id)
+        event = await _load(session, event_id)
+        _sendable(event, moment)
+        message = _checked_message(event, kind, subject, text, moment)
+        await _refuse_repeat(session, message)
+        first = await session.scalar(
+            _recipients_of(event.id, event.series_id).with_only_columns(func.count())
+        )
+        if not first:
+            raise NotAllowed("no_recipients")
+        run = await _start(session, rt.settings.base_url, event, message, user_id, compose, moment)
+        return _run_info(run)
+
+
+async def send_test(
+    rt: Context,
+    event_id: int,
+    subject: str,
+    text: str,
+    user_id: int,
+    compose: Compose,
+    lang: str = "de",
+    now: datetime | None = None,
+) -> int:
+    """The mail as a recipient would get it, to the organiser's own address; the
+    composer marks its subject as a test. A new mail for every click."""
+    moment = _now(now)
+    async with rt.sessions() as session, session.begin():
+        event = await _load(session, event_id)
+        _sendable(event, moment)
+        message = _checked_message(event, "test-invitation", subject, text, moment)
+        user = await session.get(User, user_id)
+        if user is None:
+            raise NotFound("unknown_user")
+        recipient = Recipient(0, user.email, lang, "test")
+        ref = f"event{event.id}:user{user.id}:{token_hex(8)}"
+        draft = _recipient_draft(compose, message, None, ref, recipient)
+        return await add_mail(session, rt.settings.base_url, draft, moment)
+
+
+async def reminders_due(rt: Context, compose: Compose, now: datetime | None = None) -> list[int]:
+    """Start the reminder run of every event whose reminder is due now (see
+    domain/invitation_rules.py), with the default text in the event's language. An
+    event that has a reminder run already is left alone: safe to call from every
+    process, every few minutes. The ids of the runs started."""
+    moment = _now(now)
+    async with rt.sessions() as session:
+        candidates = list(
+            await session.scalars(
+                select(Event.id).where(
+                    Event.reminder.is_(True),
+                    Event.cancelled.is_(False),
+                    Event.public.is_(True),
+                    Event.starts_at > moment,
+                    Event.starts_at <= moment + LOOKAHEAD,
+                    ~exists().where(MailRun.event_id == Event.id, MailRun.kind == "reminder"),
+                )
+            )
+        )
+    started: list[int] = []
+    for event_id in candidates:
+        run = await _start_reminder(rt, event_id, compose, moment)
+        if run is not None:
+            started.append(run)
+    return started
+
+
+async def _start_reminder(
+    rt: Context, event_id: int, compose: Compose, now: datetime
+) -> int | None:
+    async with rt.sessions() as session, session.begin():
+        await _lock_event(session, event_id)
+        event = await _load(session, event_id)
+        if not event.reminder or not reminder_due(as_utc(event.starts_at), now):
+            return None
+        try:
+            _sendable(event, now)
+        except RuleViolation:
+            return None
+        already = await session.scalar(
+            select(MailRun.id).where(MailRun.event_id == event.id, MailRun.kind == "reminder")
+        )
+        if already is not None:
+            return None
+        default = default_message("reminder", event.language)
+        message = _checked_message(event, "reminder", default.subject, default.text, now)
+        run = await _start(session, rt.settings.base_url, event, message, None, compose, now)
+        return run.id
+
+
+async def set_reminder(rt: Context, event_id: int, on: bool) -> None:
+    async with rt.sessions() as session, session.begin():
+        done = await session.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(reminder=on)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound("unknown_event")
+
+
+async def list_runs(rt: Context, event_id: int) -> list[RunInfo]:
+    async with rt.sessions() as session:
+        rows = await session.scalars(
+            select(MailRun).where(MailRun.event_id == event_id).order_by(MailRun.id.desc())
+        )
+        return [_run_info(r) for r in rows]
+
+
+async def get_run(rt: Context, run_id: int) -> RunInfo:
+    async with rt.sessions() as session:
+        run = await session.get(MailRun, run_id)
+        if run is None:
+            raise NotFound("not_found")
+        return _run_info(run)
+
+
+async def invitation_progress(rt: Context, run_id: int) -> dict[str, int]:
+    """The run's mails per queue state, and `total`. (The mail sender's
+    services/mail_runs.run_progress is to replace this.)"""
+    async with rt.sessions() as session:
+        rows = (
+            await session.execute(
+                select(MailRow.state, func.count())
+                .where(MailRow.run_id == run_id)
+                .group_by(MailRow.state)
+            )
+        ).all()
+    counts = dict.fromkeys(STATES, 0)
+    for state, count in rows:
+        counts[state] = int(count)
+    counts["total"] = sum(counts[s] for s in STATES)
+    return counts
