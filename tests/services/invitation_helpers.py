@@ -64,7 +64,11 @@ async def add_subscriber(
 
 
 async def audience(
-    rt: Runtime, start: datetime = START, reminder: bool = False, join_link_public: bool = False
+    rt: Runtime,
+    start: datetime = START,
+    reminder: bool = False,
+    join_link_public: bool = False,
+    user_id: int | None = None,
 ) -> Audience:
     series = await catalog.create_series(rt, "Digitale Reihe", "Vier Termine", public=True)
     event = await catalog.create_event(
@@ -83,7 +87,9 @@ async def audience(
     elsewhere = await catalog.create_series(rt, "Andere Reihe", public=True)
     if reminder:
         await set_reminder(rt, event.id, True)
-    user = await accounts.create_user(rt, "orga@example.org", "correct horse battery", "Orga")
+    if user_id is None:
+        user = await accounts.create_user(rt, "orga@example.org", "correct horse battery", "Orga")
+        user_id = user.id
     s = series.id
     return Audience(
         series_id=s,
@@ -91,7 +97,7 @@ async def audience(
         event_id=event.id,
         event_slug=event.slug,
         other_event_id=other.id,
-        user_id=user.id,
+        user_id=user_id,
         whole=await add_subscriber(rt, s, "ganz@example.org"),
         chose_this=await add_subscriber(
             rt, s, "diese@example.org", whole_series=False, events=(event.id,)

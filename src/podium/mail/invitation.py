@@ -29,6 +29,13 @@ ICS_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 TEST_KIND = "test-invitation"
 
 
+def N_(message: str) -> str:  # marks a message for extraction; translated when used
+    return message
+
+
+TEST_SUBJECT = N_("[Test] %(subject)s")
+
+
 def event_url(base_url: str, event: InvitationEvent) -> str:
     return f"{base_url.rstrip('/')}/s/{event.series_slug}/{event.slug}"
 
@@ -88,7 +95,7 @@ def compose(base_url: str, message: Message, recipient: Recipient) -> Draft:
     values = placeholder_values(base_url, event, lang)
     subject = fill_subject(message.subject, values)
     if message.kind == TEST_KIND:
-        subject = translated(lang, "[Test] %(subject)s", subject=subject)
+        subject = translated(lang, TEST_SUBJECT, subject=subject)
     link = unsubscribe_url(base_url, event, recipient)
     text, html = render_mail(
         "invitation",

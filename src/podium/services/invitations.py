@@ -186,6 +186,17 @@ async def event_for_mail(
         return _event_info(await _load(session, event_id), _now(now))
 
 
+async def send_problem(rt: Context, event_id: int, now: datetime | None = None) -> str | None:
+    """Why nothing can be sent for this event now (a message code), or None."""
+    async with rt.sessions() as session:
+        event = await _load(session, event_id)
+    try:
+        _sendable(event, _now(now))
+    except RuleViolation as exc:
+        return exc.code
+    return None
+
+
 async def recipients(rt: Context, event_id: int) -> list[Recipient]:
     async with rt.sessions() as session:
         event = await _load(session, event_id)
@@ -233,7 +244,7 @@ async def _refuse_repeat(session: AsyncSession, message: Message) -> None:
     )
     for run in runs:
         if run.subject == message.subject and run.text == message.text:
-            raise NotAllowed("invitation_already_sent", date=utc(run.created_at).isoformat())
+            raise NotAllowed("invitation_already_sent")
     if runs:
         open_mails = await session.scalar(
             select(func.count())

@@ -190,7 +190,7 @@ MESSAGES |= {
     "invitation_past": N_("This event is over or has no date: invitations go to upcoming events."),
     "no_recipients": N_("Nobody has consented to mails about this event yet."),
     "invitation_already_sent": N_(
-        "This mail has already been sent to the subscribers of this event (on %(date)s)."
+        "This mail has already been sent to the subscribers of this event."
     ),
     "invitation_running": N_(
         "Mails of this event are being sent right now. Please wait until they are out."

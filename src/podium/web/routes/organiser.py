@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from podium.web.routes import (
     organiser_dashboard,
     organiser_events,
+    organiser_invitations,
     organiser_moderators,
     organiser_questions,
     organiser_series,
@@ -24,6 +25,7 @@ for part in (
     organiser_series,
     organiser_series_results,
     organiser_events,
+    organiser_invitations,
     organiser_questions,
     organiser_moderators,
 ):
