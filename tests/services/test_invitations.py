@@ -18,7 +18,7 @@ from podium.mail.invitation import composer, send_due_reminders
 from podium.runtime import Runtime
 from podium.services import catalog, invitations
 from podium.services.catalog_common import as_utc
-from podium.services.mail_queue import get_mail
+from podium.services.mail_queue import Draft, add_mails, get_mail
 from podium.store.audience_tables import MailRun, Subscriber
 from podium.store.tables import MailRow
 from tests.services.invitation_helpers import NOW, START, Audience, audience
@@ -293,3 +293,27 @@ async def test_no_reminder_unless_asked_or_for_a_cancelled_event(runtime: Runtim
         cancelled=True,
     )
     assert await send_due_reminders(runtime, MONDAY_MORNING) == []
+
+
+async def test_a_batch_queued_twice_is_queued_once(runtime: Runtime) -> None:
+    drafts = [
+        Draft(
+            kind="invitation",
+            ref=f"run9:sub{i}",
+            recipient=f"p{i}@example.org",
+            lang="de",
+            subject="S",
+            text="T",
+            run_id=None,
+        )
+        for i in range(3)
+    ]
+    async with runtime.sessions() as session, session.begin():
+        assert await add_mails(session, runtime.settings.base_url, drafts, NOW) == 3
+    async with runtime.sessions() as session, session.begin():
+        assert await add_mails(session, runtime.settings.base_url, [*drafts, drafts[0]], NOW) == 0
+        bad = Draft(**{**drafts[0].__dict__, "ref": "x", "recipient": "nobody"})
+        with pytest.raises(RuleViolation):
+            await add_mails(session, runtime.settings.base_url, [bad], NOW)
+    async with runtime.sessions() as session:
+        assert len(list(await session.scalars(select(MailRow)))) == 3

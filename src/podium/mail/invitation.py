@@ -10,7 +10,7 @@ they see is what a recipient gets.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from babel.dates import format_date, format_time
 
@@ -67,6 +67,16 @@ def placeholder_values(base_url: str, event: InvitationEvent, lang: str) -> dict
 
 def calendar_attachment(base_url: str, event: InvitationEvent) -> dict[str, str]:
     """The event's ICS, as the series page serves it (same UID and sequence)."""
+    return {
+        "filename": f"{event.slug}.ics",
+        "content_type": ICS_TYPE,
+        "content": _calendar(base_url, event),
+    }
+
+
+@lru_cache(maxsize=16)
+def _calendar(base_url: str, event: InvitationEvent) -> str:
+    """Made once per run's event, not per recipient (its DTSTAMP is then the run's)."""
     entries = []
     if event.starts_at is not None:
         entries.append(
@@ -80,12 +90,7 @@ def calendar_attachment(base_url: str, event: InvitationEvent) -> dict[str, str]
                 url=event_url(base_url, event),
             )
         )
-    content = calendar_file(entries, base_url.rstrip("/"), event.title)
-    return {
-        "filename": f"{event.slug}.ics",
-        "content_type": ICS_TYPE,
-        "content": content.decode("utf-8"),
-    }
+    return calendar_file(entries, base_url.rstrip("/"), event.title).decode("utf-8")
 
 
 def compose(base_url: str, message: Message, recipient: Recipient) -> Draft:

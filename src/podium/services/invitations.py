@@ -29,7 +29,7 @@ from podium.domain.invitation_text import check_message, default_message
 from podium.domain.series_page import shows_join_link
 from podium.services.catalog_common import as_utc
 from podium.services.context import Context
-from podium.services.mail_queue import STATES, Draft, add_mail, utc
+from podium.services.mail_queue import STATES, Draft, add_mail, add_mails, utc
 from podium.store.audience_tables import MailRun, Subscriber, SubscriberEvent
 from podium.store.tables import Event, MailRow, User
 
@@ -69,6 +69,9 @@ class Message:
     text: str
     event: InvitationEvent
 
+
+# Mails queued per statement: a run of thousands is a few multi-row inserts.
+BATCH = 500
 
 # Builds a recipient's mail; kind, ref, run and recipient are set here afterwards.
 Compose = Callable[[Message, Recipient], Draft]
@@ -291,13 +294,14 @@ async def _start(
         )
     ).all()
     count = 0
-    for ident, email, lang, key in found:
-        recipient = Recipient(ident, email, lang, key)
-        ref = f"run{run.id}:sub{recipient.id}"
-        await add_mail(
-            session, base_url, _recipient_draft(compose, message, run.id, ref, recipient), now
-        )
-        count += 1
+    for start in range(0, len(found), BATCH):
+        drafts = [
+            _recipient_draft(
+                compose, message, run.id, f"run{run.id}:sub{ident}", Recipient(ident, *rest)
+            )
+            for ident, *rest in found[start : start + BATCH]
+        ]
+        count += await add_mails(session, base_url, drafts, now)
     run.recipients = count
     if count == 0:  # a reminder nobody is left to receive: done, and not tried again
         run.state = "done"

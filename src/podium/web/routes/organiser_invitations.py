@@ -183,12 +183,16 @@ async def send_invitation(request: Request, event_id: str) -> Response:
         problem = await invitations.send_problem(rt, ident)
         if problem:  # the page says why, next to the disabled button
             return await _page(request, ident, FormState("invitation", values), 409)
+        count = await invitations.count_recipients(rt, ident)
+        if not count:
+            nobody = FormState("invitation", values, error=message("no_recipients"))
+            return await _page(request, ident, nobody, 409)
         return render(
             request,
             "organiser/invitation_confirm.html",
             event=event,
             values=values,
-            recipients=await invitations.count_recipients(rt, ident),
+            recipients=count,
         )
     user = await current_user(request)
     assert user is not None
