@@ -317,3 +317,12 @@ async def test_a_batch_queued_twice_is_queued_once(runtime: Runtime) -> None:
             await add_mails(session, runtime.settings.base_url, [bad], NOW)
     async with runtime.sessions() as session:
         assert len(list(await session.scalars(select(MailRow)))) == 3
+
+
+async def test_two_clicks_at_once_start_one_run(runtime: Runtime) -> None:
+    a = await audience(runtime)
+    results = await asyncio.gather(start(runtime, a), start(runtime, a), return_exceptions=True)
+    started = [r for r in results if isinstance(r, invitations.RunInfo)]
+    refused = [r for r in results if isinstance(r, NotAllowed)]
+    assert len(started) == 1 and [r.code for r in refused] == ["invitation_already_sent"]
+    assert len(await queued(runtime, started[0].id)) == 3
