@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar
 
 from podium.mail.invitation import compose, placeholder_values, preview
-from podium.services.invitations import InvitationEvent, Message, Recipient
+from podium.services.invitation_audience import InvitationEvent, Message, Recipient
 
 BASE = "https://podium.example.org"
 EVENT = InvitationEvent(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from podium.domain.codes import new_token
 from podium.runtime import Runtime
 from podium.services import accounts, catalog
-from podium.services.invitations import set_reminder
+from podium.services.invitation_audience import set_reminder
 from podium.store.audience_tables import Subscriber, SubscriberEvent
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # a Monday, 12:00 in Berlin

@@ -16,7 +16,7 @@ from podium.domain.errors import NotAllowed, RuleViolation
 from podium.domain.invitation_text import default_message
 from podium.mail.invitation import composer, send_due_reminders
 from podium.runtime import Runtime
-from podium.services import catalog, invitations
+from podium.services import catalog, invitation_audience, invitations
 from podium.services.catalog_common import as_utc
 from podium.services.mail_queue import Draft, add_mails, get_mail
 from podium.store.audience_tables import MailRun, Subscriber
@@ -46,10 +46,10 @@ async def start(
 
 async def test_recipients_are_exactly_those_who_consented_to_the_event(runtime: Runtime) -> None:
     a = await audience(runtime)
-    found = await invitations.recipients(runtime, a.event_id)
+    found = await invitation_audience.recipients(runtime, a.event_id)
     assert [r.id for r in found] == [a.whole, a.chose_this, a.english]
-    assert await invitations.count_recipients(runtime, a.event_id) == 3
-    other = await invitations.recipients(runtime, a.other_event_id)
+    assert await invitation_audience.count_recipients(runtime, a.event_id) == 3
+    other = await invitation_audience.recipients(runtime, a.other_event_id)
     assert [r.id for r in other] == [a.whole, a.english, a.chose_other]
 
 
@@ -279,7 +279,7 @@ async def test_two_processes_start_one_reminder(runtime: Runtime) -> None:
 async def test_no_reminder_unless_asked_or_for_a_cancelled_event(runtime: Runtime) -> None:
     a = await audience(runtime)
     assert await send_due_reminders(runtime, MONDAY_MORNING) == []
-    await invitations.set_reminder(runtime, a.event_id, True)
+    await invitation_audience.set_reminder(runtime, a.event_id, True)
     event = await catalog.get_event(runtime, a.event_id)
     await catalog.update_event(
         runtime,

@@ -22,7 +22,7 @@ from podium.mail.templating import language, render_mail, translated
 from podium.reports.calendar_ics import CalendarEntry, calendar_file
 from podium.services import invitations
 from podium.services.context import Context
-from podium.services.invitations import InvitationEvent, Message, Recipient
+from podium.services.invitation_audience import InvitationEvent, Message, Recipient
 from podium.services.mail_queue import Draft
 
 ICS_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"

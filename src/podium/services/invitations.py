@@ -15,60 +15,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from secrets import token_hex
-from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from podium.domain.errors import NotAllowed, NotFound, RuleViolation
-from podium.domain.invitation_rules import LOOKAHEAD, check_sendable, reminder_due
+from podium.domain.invitation_rules import LOOKAHEAD, reminder_due
 from podium.domain.invitation_text import check_message, default_message
-from podium.domain.series_page import shows_join_link
 from podium.services.catalog_common import as_utc
 from podium.services.context import Context
+from podium.services.invitation_audience import (
+    Message,
+    Recipient,
+    check_event,
+    event_info,
+    load_event,
+    lock_event,
+    moment_of,
+    recipients_query,
+)
 from podium.services.mail_queue import STATES, Draft, add_mail, add_mails, utc
-from podium.store.audience_tables import MailRun, Subscriber, SubscriberEvent
+from podium.store.audience_tables import MailRun, Subscriber
 from podium.store.tables import Event, MailRow, User
-
-
-@dataclass(frozen=True)
-class InvitationEvent:
-    """What a mail says of the event (times in UTC)."""
-
-    id: int
-    slug: str
-    title: str
-    description: str
-    format: str
-    starts_at: datetime | None
-    language: str
-    cancelled: bool
-    ics_sequence: int
-    series_id: int | None
-    series_slug: str
-    series_title: str
-    join_code: str | None  # only when the public page shows it
-    reminder: bool
-
-
-@dataclass(frozen=True)
-class Recipient:
-    id: int
-    email: str
-    lang: str
-    unsubscribe_key: str
-
-
-@dataclass(frozen=True)
-class Message:
-    kind: str  # "invitation", "reminder", or "test-invitation"
-    subject: str
-    text: str
-    event: InvitationEvent
-
 
 # Mails queued per statement: a run of thousands is a few multi-row inserts.
 BATCH = 500
@@ -90,35 +60,6 @@ class RunInfo:
     finished_at: datetime | None
 
 
-def _now(now: datetime | None) -> datetime:
-    return utc(now or datetime.now(UTC))
-
-
-def _event_info(event: Event, now: datetime) -> InvitationEvent:
-    starts_at = as_utc(event.starts_at)
-    series = event.series
-    return InvitationEvent(
-        id=event.id,
-        slug=event.slug,
-        title=event.title,
-        description=event.description,
-        format=event.format,
-        starts_at=starts_at,
-        language=event.language,
-        cancelled=event.cancelled,
-        ics_sequence=event.ics_sequence,
-        series_id=event.series_id,
-        series_slug=series.slug if series else "",
-        series_title=series.title if series else "",
-        join_code=(
-            event.join_code
-            if shows_join_link(event.join_link_public, event.cancelled, starts_at, now)
-            else None
-        ),
-        reminder=event.reminder,
-    )
-
-
 def _run_info(run: MailRun) -> RunInfo:
     return RunInfo(
         id=run.id,
@@ -133,91 +74,8 @@ def _run_info(run: MailRun) -> RunInfo:
     )
 
 
-async def _load(session: AsyncSession, event_id: int) -> Event:
-    event = await session.scalar(
-        select(Event)
-        .where(Event.id == event_id)
-        .options(selectinload(Event.series))
-        .execution_options(populate_existing=True)
-    )
-    if event is None:
-        raise NotFound("unknown_event")
-    return event
-
-
-def _sendable(event: Event, now: datetime) -> None:
-    series = event.series
-    check_sendable(
-        series is not None,
-        bool(series and series.public),
-        event.public,
-        event.cancelled,
-        as_utc(event.starts_at),
-        now,
-    )
-
-
-async def _lock_event(session: AsyncSession, event_id: int) -> None:
-    """Hold the event's row until the transaction ends (see the module's docstring)."""
-    done = await session.execute(
-        update(Event)
-        .where(Event.id == event_id)
-        .values(reminder=Event.reminder)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound("unknown_event")
-
-
-def _recipients_of(event_id: int, series_id: int | None) -> Select[Any]:
-    """Confirmed subscribers of the series who chose all of it or this event."""
-    chose_event = exists().where(
-        SubscriberEvent.subscriber_id == Subscriber.id, SubscriberEvent.event_id == event_id
-    )
-    return select(Subscriber).where(
-        Subscriber.series_id == series_id,
-        Subscriber.state == "confirmed",
-        Subscriber.withdrawn_at.is_(None),
-        or_(Subscriber.whole_series.is_(True), chose_event),
-    )
-
-
-async def event_for_mail(
-    rt: Context, event_id: int, now: datetime | None = None
-) -> InvitationEvent:
-    async with rt.sessions() as session:
-        return _event_info(await _load(session, event_id), _now(now))
-
-
-async def send_problem(rt: Context, event_id: int, now: datetime | None = None) -> str | None:
-    """Why nothing can be sent for this event now (a message code), or None."""
-    async with rt.sessions() as session:
-        event = await _load(session, event_id)
-    try:
-        _sendable(event, _now(now))
-    except RuleViolation as exc:
-        return exc.code
-    return None
-
-
-async def recipients(rt: Context, event_id: int) -> list[Recipient]:
-    async with rt.sessions() as session:
-        event = await _load(session, event_id)
-        rows = await session.scalars(
-            _recipients_of(event.id, event.series_id).order_by(Subscriber.id)
-        )
-        return [Recipient(r.id, r.email, r.lang, r.unsubscribe_key) for r in rows]
-
-
-async def count_recipients(rt: Context, event_id: int) -> int:
-    async with rt.sessions() as session:
-        event = await _load(session, event_id)
-        query = _recipients_of(event.id, event.series_id).with_only_columns(func.count())
-        return int(await session.scalar(query) or 0)
-
-
 def _checked_message(event: Event, kind: str, subject: str, text: str, now: datetime) -> Message:
-    info = _event_info(event, now)
+    info = event_info(event, now)
     checked = check_message(subject, text, info.join_code is not None)
     return Message(kind, checked.subject, checked.text, info)
 
@@ -286,7 +144,7 @@ async def _start(
     # queue's statements run between the batches, never under an open cursor.
     found = (
         await session.execute(
-            _recipients_of(event.id, event.series_id)
+            recipients_query(event.id, event.series_id)
             .with_only_columns(
                 Subscriber.id, Subscriber.email, Subscriber.lang, Subscriber.unsubscribe_key
             )
@@ -322,15 +180,15 @@ async def start_run(
     """Queue the mail to every recipient of the event, as one run."""
     if kind not in ("invitation", "reminder"):
         raise RuleViolation("bad_request")
-    moment = _now(now)
+    moment = moment_of(now)
     async with rt.sessions() as session, session.begin():
-        await _lock_event(session, event_id)
-        event = await _load(session, event_id)
-        _sendable(event, moment)
+        await lock_event(session, event_id)
+        event = await load_event(session, event_id)
+        check_event(event, moment)
         message = _checked_message(event, kind, subject, text, moment)
         await _refuse_repeat(session, message)
         first = await session.scalar(
-            _recipients_of(event.id, event.series_id).with_only_columns(func.count())
+            recipients_query(event.id, event.series_id).with_only_columns(func.count())
         )
         if not first:
             raise NotAllowed("no_recipients")
@@ -350,10 +208,10 @@ async def send_test(
 ) -> int:
     """The mail as a recipient would get it, to the organiser's own address; the
     composer marks its subject as a test. A new mail for every click."""
-    moment = _now(now)
+    moment = moment_of(now)
     async with rt.sessions() as session, session.begin():
-        event = await _load(session, event_id)
-        _sendable(event, moment)
+        event = await load_event(session, event_id)
+        check_event(event, moment)
         message = _checked_message(event, "test-invitation", subject, text, moment)
         user = await session.get(User, user_id)
         if user is None:
@@ -369,7 +227,7 @@ async def reminders_due(rt: Context, compose: Compose, now: datetime | None = No
     domain/invitation_rules.py), with the default text in the event's language. An
     event that has a reminder run already is left alone: safe to call from every
     process, every few minutes. The ids of the runs started."""
-    moment = _now(now)
+    moment = moment_of(now)
     async with rt.sessions() as session:
         candidates = list(
             await session.scalars(
@@ -395,12 +253,12 @@ async def _start_reminder(
     rt: Context, event_id: int, compose: Compose, now: datetime
 ) -> int | None:
     async with rt.sessions() as session, session.begin():
-        await _lock_event(session, event_id)
-        event = await _load(session, event_id)
+        await lock_event(session, event_id)
+        event = await load_event(session, event_id)
         if not event.reminder or not reminder_due(as_utc(event.starts_at), now):
             return None
         try:
-            _sendable(event, now)
+            check_event(event, now)
         except RuleViolation:
             return None
         already = await session.scalar(
@@ -412,18 +270,6 @@ async def _start_reminder(
         message = _checked_message(event, "reminder", default.subject, default.text, now)
         run = await _start(session, rt.settings.base_url, event, message, None, compose, now)
         return run.id
-
-
-async def set_reminder(rt: Context, event_id: int, on: bool) -> None:
-    async with rt.sessions() as session, session.begin():
-        done = await session.execute(
-            update(Event)
-            .where(Event.id == event_id)
-            .values(reminder=on)
-            .execution_options(synchronize_session=False)
-        )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
-            raise NotFound("unknown_event")
 
 
 async def list_runs(rt: Context, event_id: int) -> list[RunInfo]:

@@ -21,8 +21,8 @@ from podium.domain.invitation_text import MAX_SUBJECT, check_message, default_me
 from podium.i18n import LANGUAGES
 from podium.i18n import gettext as _
 from podium.mail.invitation import composer, preview
-from podium.services import invitations
-from podium.services.invitations import InvitationEvent, Message
+from podium.services import invitation_audience, invitations
+from podium.services.invitation_audience import InvitationEvent, Message
 from podium.web.auth import checked_form
 from podium.web.deps import current_user, render, runtime
 from podium.web.messages import message
@@ -63,13 +63,13 @@ async def _page(
     **extra: Any,
 ) -> Response:
     rt = runtime(request)
-    event = await invitations.event_for_mail(rt, event_id)
+    event = await invitation_audience.event_for_mail(rt, event_id)
     if form is None:
         start = request.query_params.get("start")
         lang = start if start in LANGUAGES else event.language
         default = default_message("invitation", lang)
         form = FormState("invitation", {"subject": default.subject, "text": default.text})
-    problem = await invitations.send_problem(rt, event_id)
+    problem = await invitation_audience.send_problem(rt, event_id)
     runs = await invitations.list_runs(rt, event_id)
     progress = {run.id: await invitations.invitation_progress(rt, run.id) for run in runs}
     return render(
@@ -79,7 +79,7 @@ async def _page(
         event=event,
         form=form,
         problem=message(problem) if problem else None,
-        recipients=await invitations.count_recipients(rt, event_id),
+        recipients=await invitation_audience.count_recipients(rt, event_id),
         runs=runs,
         progress=progress,
         local_time=local_time,
@@ -110,7 +110,7 @@ async def preview_invitation(request: Request, event_id: str) -> Response:
     ident = parse_id(event_id)
     form = await checked_form(request)
     rt = runtime(request)
-    event = await invitations.event_for_mail(rt, ident)
+    event = await invitation_audience.event_for_mail(rt, ident)
     values = _values(form)
     try:
         mail = _message(event, form, "invitation")
@@ -127,7 +127,7 @@ async def preview_html(request: Request, event_id: str) -> Response:
     ident = parse_id(event_id)
     form = await checked_form(request)
     rt = runtime(request)
-    event = await invitations.event_for_mail(rt, ident)
+    event = await invitation_audience.event_for_mail(rt, ident)
     lang = form.get("lang", "")
     if lang not in LANGUAGES:
         raise RuleViolation("unknown_language")
@@ -174,16 +174,16 @@ async def send_invitation(request: Request, event_id: str) -> Response:
     form = await checked_form(request)
     rt = runtime(request)
     values = _values(form)
-    event = await invitations.event_for_mail(rt, ident)
+    event = await invitation_audience.event_for_mail(rt, ident)
     if form.get("confirm") != "1":
         try:
             _message(event, form, "invitation")
         except RuleViolation as exc:
             return await _page(request, ident, _failed(values, exc), exc.status)
-        problem = await invitations.send_problem(rt, ident)
+        problem = await invitation_audience.send_problem(rt, ident)
         if problem:  # the page says why, next to the disabled button
             return await _page(request, ident, FormState("invitation", values), 409)
-        count = await invitations.count_recipients(rt, ident)
+        count = await invitation_audience.count_recipients(rt, ident)
         if not count:
             nobody = FormState("invitation", values, error=message("no_recipients"))
             return await _page(request, ident, nobody, 409)
@@ -209,7 +209,7 @@ async def send_invitation(request: Request, event_id: str) -> Response:
 async def save_reminder(request: Request, event_id: str) -> Response:
     ident = parse_id(event_id)
     form = await checked_form(request)
-    await invitations.set_reminder(runtime(request), ident, form.get("reminder") == "1")
+    await invitation_audience.set_reminder(runtime(request), ident, form.get("reminder") == "1")
     return see_other(f"/admin/events/{ident}/invitations#reminder")
 
 
@@ -217,7 +217,7 @@ async def save_reminder(request: Request, event_id: str) -> Response:
 async def progress(request: Request, event_id: str) -> Response:
     rt = runtime(request)
     ident = parse_id(event_id)
-    await invitations.event_for_mail(rt, ident)  # 404 for an unknown event
+    await invitation_audience.event_for_mail(rt, ident)  # 404 for an unknown event
     runs = []
     for run in await invitations.list_runs(rt, ident):
         counts = await invitations.invitation_progress(rt, run.id)
