@@ -147,6 +147,7 @@ def test_send_asks_with_the_number_then_sends_once(admin: Admin) -> None:
     assert "Send the invitation to 3 recipients?" in ask.text
     assert "Yes, send to 3 recipients" in ask.text
     assert mails(admin.h) == []
+    assert f'formaction="/admin/events/{a.event_id}/invitations/preview"' in ask.text
     token = csrf_of(ask.text)
     data = {"subject": SUBJECT, "text": TEXT, "confirm": "1"}
     sent = admin.post(f"/admin/events/{a.event_id}/invitations/send", data)
