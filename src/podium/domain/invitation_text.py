@@ -90,8 +90,9 @@ def fill_subject(template: str, values: Mapping[str, str]) -> str:
     return " ".join(fill(template, values).split())
 
 
-# What the organiser starts from, per language and kind. Without {join_link}: it is
-# not public for most events when the invitation goes out.
+# What the organiser starts from, per language and kind. Short: the mail adds the
+# event's details, its page and calendar file below the text. Without {join_link}:
+# it is not public for most events when the invitation goes out.
 DEFAULT_SUBJECTS: dict[tuple[str, str], str] = {
     ("invitation", "de"): "Einladung: {title} am {date}",
     ("invitation", "en"): "Invitation: {title} on {date}",
@@ -102,41 +103,29 @@ DEFAULT_SUBJECTS: dict[tuple[str, str], str] = {
 DEFAULT_TEXTS: dict[tuple[str, str], str] = {
     ("invitation", "de"): (
         "Guten Tag,\n\n"
-        "wir laden Sie herzlich zur nächsten Veranstaltung der Reihe „{series}“ ein:\n\n"
-        "{title}\n"
-        "{date}, {time}\n"
-        "{format}\n\n"
+        "wir laden Sie herzlich zur nächsten Veranstaltung der Reihe „{series}“ ein:"
+        " „{title}“ am {date} um {time}.\n\n"
         "Alle Einzelheiten und wie Sie teilnehmen, finden Sie hier: {event_link}\n\n"
-        "Den Termin für Ihren Kalender finden Sie im Anhang dieser E-Mail.\n\n"
         "Wir freuen uns auf Ihre Teilnahme.\n\n"
         "Mit freundlichen Grüßen"
     ),
     ("invitation", "en"): (
         "Hello,\n\n"
-        "we would like to invite you to the next event of the series “{series}”:\n\n"
-        "{title}\n"
-        "{date}, {time}\n"
-        "{format}\n\n"
+        "we would like to invite you to the next event of the series “{series}”:"
+        " “{title}” on {date} at {time}.\n\n"
         "All details and how to take part: {event_link}\n\n"
-        "The date for your calendar is attached to this mail.\n\n"
         "We look forward to seeing you.\n\n"
         "Kind regards"
     ),
     ("reminder", "de"): (
         "Guten Tag,\n\n"
-        "wir erinnern Sie an die Veranstaltung morgen:\n\n"
-        "{title}\n"
-        "{date}, {time}\n"
-        "{format}\n\n"
+        "wir erinnern Sie an die Veranstaltung „{title}“ morgen, {date}, um {time}.\n\n"
         "Alle Einzelheiten und wie Sie teilnehmen, finden Sie hier: {event_link}\n\n"
         "Mit freundlichen Grüßen"
     ),
     ("reminder", "en"): (
         "Hello,\n\n"
-        "a reminder of tomorrow's event:\n\n"
-        "{title}\n"
-        "{date}, {time}\n"
-        "{format}\n\n"
+        "a reminder of tomorrow's event “{title}” on {date} at {time}.\n\n"
         "All details and how to take part: {event_link}\n\n"
         "Kind regards"
     ),
