@@ -128,18 +128,10 @@ async def _existing(session: AsyncSession, kind: str, ref: str | None) -> int | 
     return found
 
 
-async def add_mail(
-    session: AsyncSession, base_url: str, draft: Draft, now: datetime | None = None
-) -> int:
-    """Queue `draft` within the caller's transaction (a sign-up and its mail commit
-    together); the id of the mail already queued under its (kind, ref) if any."""
+def _row(base_url: str, draft: Draft, moment: datetime) -> MailRow:
     recipient = checked_address(draft.recipient)
     _checked(draft)
-    found = await _existing(session, draft.kind, draft.ref)
-    if found is not None:
-        return found
-    moment = utc(now or datetime.now(UTC))
-    row = MailRow(
+    return MailRow(
         kind=draft.kind,
         ref=draft.ref,
         recipient=recipient,
@@ -157,9 +149,48 @@ async def add_mail(
         created_at=moment,
         run_id=draft.run_id,
     )
+
+
+async def add_mail(
+    session: AsyncSession, base_url: str, draft: Draft, now: datetime | None = None
+) -> int:
+    """Queue `draft` within the caller's transaction (a sign-up and its mail commit
+    together); the id of the mail already queued under its (kind, ref) if any."""
+    row = _row(base_url, draft, utc(now or datetime.now(UTC)))
+    found = await _existing(session, draft.kind, draft.ref)
+    if found is not None:
+        return found
     session.add(row)
     await session.flush()
     return row.id
+
+
+async def add_mails(
+    session: AsyncSession, base_url: str, drafts: Sequence[Draft], now: datetime | None = None
+) -> int:
+    """Queue many drafts of one kind within the caller's transaction (an invitation
+    run's batch): one query for those already queued, one multi-row insert for the
+    rest. How many were added."""
+    moment = utc(now or datetime.now(UTC))
+    rows = [_row(base_url, draft, moment) for draft in drafts]
+    refs = {(r.kind, r.ref) for r in rows if r.ref is not None}
+    known: set[tuple[str, str | None]] = set()
+    for kind in {kind for kind, _ in refs}:
+        wanted = [ref for k, ref in refs if k == kind]
+        found = await session.execute(
+            select(MailRow.kind, MailRow.ref).where(MailRow.kind == kind, MailRow.ref.in_(wanted))
+        )
+        known.update((k, r) for k, r in found.all())
+    fresh: list[MailRow] = []
+    for row in rows:
+        key = (row.kind, row.ref)
+        if row.ref is not None and key in known:
+            continue
+        known.add(key)
+        fresh.append(row)
+    session.add_all(fresh)
+    await session.flush()
+    return len(fresh)
 
 
 async def enqueue(rt: Context, draft: Draft, now: datetime | None = None) -> int:

@@ -165,6 +165,39 @@ MESSAGES |= {
 }
 
 
+# Invitations and reminders (domain/invitation_text.py, services/invitations.py)
+MESSAGES |= {
+    "unbalanced_brace": N_(
+        "Curly braces are only for placeholders such as {title}: one of them has no partner."
+    ),
+    "unknown_placeholder": N_(
+        "These placeholders do not exist: %(names)s. Please use only those listed below the form."
+    ),
+    "empty_subject": N_("Please enter a subject."),
+    "subject_line_break": N_("The subject must be a single line."),
+    "subject_too_long": N_("The subject may have at most %(max)s characters."),
+    "empty_mail_text": N_("Please enter the text of the mail."),
+    "mail_text_too_long": N_("The text may have at most %(max)s characters."),
+    "join_link_not_public": N_(
+        "The placeholder {join_link} can only be used once the event's join link is public."
+        " Make it public in the event's settings, or remove the placeholder."
+    ),
+    "invitation_no_series": N_("Only events of a series can be sent to its subscribers."),
+    "invitation_not_public": N_(
+        "Invitations can only be sent for a public event in a public series."
+    ),
+    "invitation_cancelled": N_("This event is cancelled: no invitation can be sent for it."),
+    "invitation_past": N_("This event is over or has no date: invitations go to upcoming events."),
+    "no_recipients": N_("Nobody has consented to mails about this event yet."),
+    "invitation_already_sent": N_(
+        "This mail has already been sent to the subscribers of this event."
+    ),
+    "invitation_running": N_(
+        "Mails of this event are being sent right now. Please wait until they are out."
+    ),
+}
+
+
 def message(code: str, params: dict[str, Any] | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:

@@ -11,6 +11,7 @@ from podium.web.routes import (
     organiser_dashboard,
     organiser_event_data,
     organiser_events,
+    organiser_invitations,
     organiser_moderators,
     organiser_questions,
     organiser_series,
@@ -26,6 +27,7 @@ for part in (
     organiser_series_results,
     organiser_events,
     organiser_event_data,
+    organiser_invitations,
     organiser_questions,
     organiser_moderators,
 ):
