@@ -16,7 +16,7 @@ from podium.domain.errors import NotAllowed, RuleViolation
 from podium.domain.invitation_text import default_message
 from podium.mail.invitation import composer, send_due_reminders
 from podium.runtime import Runtime
-from podium.services import catalog, invitation_audience, invitations
+from podium.services import catalog, invitation_audience, invitations, mail_runs
 from podium.services.catalog_common import as_utc
 from podium.services.mail_queue import Draft, add_mails, get_mail
 from podium.store.audience_tables import MailRun, Subscriber
@@ -125,7 +125,7 @@ async def test_once_the_first_run_is_out_another_text_may_follow(runtime: Runtim
     assert second.recipients == 3 and second.id != run.id
     runs = await invitations.list_runs(runtime, a.event_id)
     assert [r.id for r in runs] == [second.id, run.id]
-    assert await invitations.invitation_progress(runtime, run.id) == {
+    assert await mail_runs.run_progress(runtime, run.id) == {
         "queued": 0,
         "sending": 0,
         "sent": 3,
@@ -133,7 +133,7 @@ async def test_once_the_first_run_is_out_another_text_may_follow(runtime: Runtim
         "unknown": 0,
         "total": 3,
     }
-    assert (await invitations.invitation_progress(runtime, second.id))["queued"] == 3
+    assert (await mail_runs.run_progress(runtime, second.id))["queued"] == 3
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ from podium.services.invitation_audience import (
     moment_of,
     recipients_query,
 )
-from podium.services.mail_queue import STATES, Draft, add_mail, add_mails, utc
+from podium.services.mail_queue import Draft, add_mail, add_mails, utc
 from podium.store.audience_tables import MailRun, Subscriber
 from podium.store.tables import Event, MailRow, User
 
@@ -286,21 +286,3 @@ async def get_run(rt: Context, run_id: int) -> RunInfo:
         if run is None:
             raise NotFound("not_found")
         return _run_info(run)
-
-
-async def invitation_progress(rt: Context, run_id: int) -> dict[str, int]:
-    """The run's mails per queue state, and `total`. (The mail sender's
-    services/mail_runs.run_progress is to replace this.)"""
-    async with rt.sessions() as session:
-        rows = (
-            await session.execute(
-                select(MailRow.state, func.count())
-                .where(MailRow.run_id == run_id)
-                .group_by(MailRow.state)
-            )
-        ).all()
-    counts = dict.fromkeys(STATES, 0)
-    for state, count in rows:
-        counts[state] = int(count)
-    counts["total"] = sum(counts[s] for s in STATES)
-    return counts

@@ -21,10 +21,11 @@ from podium.domain.invitation_text import MAX_SUBJECT, check_message, default_me
 from podium.i18n import LANGUAGES
 from podium.i18n import gettext as _
 from podium.mail.invitation import composer, preview
-from podium.services import invitation_audience, invitations
+from podium.services import invitation_audience, invitations, mail_runs
 from podium.services.invitation_audience import InvitationEvent, Message
 from podium.web.auth import checked_form
 from podium.web.deps import current_user, render, runtime
+from podium.web.mail_mode import mail_mode
 from podium.web.messages import message
 from podium.web.routes.organiser_forms import (
     FormState,
@@ -71,7 +72,7 @@ async def _page(
         form = FormState("invitation", {"subject": default.subject, "text": default.text})
     problem = await invitation_audience.send_problem(rt, event_id)
     runs = await invitations.list_runs(rt, event_id)
-    progress = {run.id: await invitations.invitation_progress(rt, run.id) for run in runs}
+    progress = {run.id: await mail_runs.run_progress(rt, run.id) for run in runs}
     return render(
         request,
         "organiser/invitations.html",
@@ -85,6 +86,7 @@ async def _page(
         local_time=local_time,
         max_subject=MAX_SUBJECT,
         progress_text=progress_text,
+        mail_mode=await mail_mode(rt),
         **extra,
     )
 
@@ -220,7 +222,7 @@ async def progress(request: Request, event_id: str) -> Response:
     await invitation_audience.event_for_mail(rt, ident)  # 404 for an unknown event
     runs = []
     for run in await invitations.list_runs(rt, ident):
-        counts = await invitations.invitation_progress(rt, run.id)
+        counts = await mail_runs.run_progress(rt, run.id)
         runs.append(
             {
                 "id": run.id,
