@@ -33,7 +33,7 @@ def test_the_german_mail_says_what_was_chosen_and_links_once() -> None:
     draft = confirmation_draft(SETTINGS, request("de"))
     assert draft.kind == "confirm" and draft.ref == "confirm:7:" + "ab" * 8
     assert draft.subject == "Bitte bestätigen Sie Ihre Anmeldung: Digitale Reihe"
-    link = "https://podium.example.org/s/digitale-reihe/confirm/" + "T" * 43
+    link = "https://podium.example.org/s/digitale-reihe/confirm/" + "T" * 43 + "?lang=de"
     assert link in draft.text and f'href="{link}"' in draft.html
     assert "„Digitale Reihe“" in draft.text
     assert "- Beratung & Zugang (14.12.2026, 18:00:00)" in draft.text

@@ -44,7 +44,8 @@ def confirmation_draft(settings: Settings, request: ConfirmationRequest) -> Draf
         series_title=title,
         whole_series=request.whole_series,
         events=[(e.title, _when(e.starts_at, lang)) for e in request.events],
-        confirm_url=base + confirm_path(request.series_slug, request.token),
+        # the page it opens speaks the subscriber's language, whatever the browser's
+        confirm_url=f"{base}{confirm_path(request.series_slug, request.token)}?lang={lang}",
         expires=_when(request.expires_at, lang),
         unconfirmed_days=request.unconfirmed_days,
         sender=settings.legal_name or settings.organisation,
