@@ -14,6 +14,7 @@ from podium.web.routes import (
     organiser_questions,
     organiser_series,
     organiser_series_results,
+    organiser_subscribers,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -23,6 +24,7 @@ for part in (
     organiser_dashboard,
     organiser_series,
     organiser_series_results,
+    organiser_subscribers,
     organiser_events,
     organiser_questions,
     organiser_moderators,
