@@ -8,6 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from podium.runtime import Runtime
 from podium.services import consent_texts
@@ -57,8 +58,6 @@ async def populate(rt: Runtime) -> Signable:
     await confirm(rt, s.slug, token_of(anna), now=s.now + timedelta(hours=1))
     await confirm(rt, s.slug, token_of(bob), now=s.now + timedelta(hours=2))
     async with rt.sessions() as session:
-        from sqlalchemy import select
-
         key = await session.scalar(
             select(Subscriber.unsubscribe_key).where(Subscriber.email == "=bob@example.org")
         )

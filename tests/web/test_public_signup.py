@@ -421,3 +421,20 @@ def test_no_form_without_upcoming_events(harness: Harness, visitor: Visitor) -> 
     assert 'id="signup"' not in visitor.get(f"/s/{slug}").text
     back = visitor.get(f"/s/{slug}/signup?lang=en", follow_redirects=False)
     assert back.status_code == 303 and back.headers["location"] == f"/s/{slug}?lang=en#signup"
+
+
+def test_the_pages_let_the_browser_send_its_origin(
+    harness: Harness, series: Signable, visitor: Visitor
+) -> None:
+    """With no-referrer a browser posts a form with `Origin: null`, refused as from
+    another site; same-origin sends the real one (and nothing to other sites)."""
+    page = visitor.get(f"/s/{series.slug}")
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in page.text
+    sent = visitor.post(
+        f"/s/{series.slug}/signup",
+        data=form(harness, series),
+        headers={"origin": "http://127.0.0.1:8000"},
+    )
+    assert sent.status_code == 200 and sent.headers["referrer-policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in sent.text

@@ -3,7 +3,7 @@ whoever opens them is nobody.
 
 The browser's cookies are taken out of the request before anything reads them (no
 session, no organiser, no language cookie), and no response there sets one; no
-Referer leaves them. The results' secret is in the URL: no cache keeps a page that
+Referer leaves them for another site. The results' secret is in the URL: no cache keeps a page that
 a revoked link must no longer show, and no search engine lists it. A series page is
 meant to be found (it may be indexed); a cache asks again each time, so that a
 series made private or an event cancelled shows at once.
@@ -40,7 +40,10 @@ class PublicPages:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 del headers["set-cookie"]
-                headers["referrer-policy"] = "no-referrer"
+                # Series pages hold forms (the sign-up, confirming, unsubscribing): with
+                # no-referrer a browser posts them with `Origin: null`, which the Origin
+                # check refuses. same-origin sends nothing to other sites either.
+                headers["referrer-policy"] = "no-referrer" if secret else "same-origin"
                 if secret:
                     headers["cache-control"] = "no-store"
                     headers["x-robots-tag"] = "noindex"
