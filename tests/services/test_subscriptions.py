@@ -5,6 +5,7 @@ only when set, and the purge of what was never confirmed."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from podium.domain.errors import RuleViolation
+from podium.live.periodic import Periodic
 from podium.runtime import Runtime
 from podium.services import catalog, consent_texts
 from podium.services.subscriber_admin import audience, consent_log, delete_subscriber
@@ -273,9 +275,13 @@ async def test_purge_deletes_what_was_never_confirmed_with_its_log(
     old = await signed(runtime, series, "old@example.org")
     kept = await signed(runtime, series, "kept@example.org")
     await confirm(runtime, series.slug, token_of((await mails(runtime))[1]))
+    gone = await signed(runtime, series, "gone@example.org")  # unsubscribed, never confirmed
+    assert gone.subscriber_id is not None
+    key = (await subscriber(runtime, gone.subscriber_id)).unsubscribe_key
+    await unsubscribe(runtime, series.slug, key, now=series.now + timedelta(hours=1))
     recent = await signed(runtime, series, "new@example.org", now=series.now + timedelta(days=10))
     assert await purge_unconfirmed(runtime, now=series.now + timedelta(days=13)) == 0
-    assert await purge_unconfirmed(runtime, now=series.now + timedelta(days=14, seconds=1)) == 1
+    assert await purge_unconfirmed(runtime, now=series.now + timedelta(days=14, seconds=1)) == 2
     left = {s.email for s in (await audience(runtime, series.series_id)).subscribers}
     assert left == {"kept@example.org", "new@example.org"}
     assert old.subscriber_id is not None and await log_of(runtime, old.subscriber_id) == []
@@ -322,3 +328,18 @@ async def test_the_organiser_sees_counts_and_deletes_with_the_log(
     with pytest.raises(RuleViolation) as gone:
         await delete_subscriber(runtime, series.series_id, a.subscriber_id)
     assert gone.value.code == "unknown_subscriber"
+
+
+async def test_purge_runs_as_a_periodic_task(runtime: Runtime, series: Signable) -> None:
+    """The shape the server's periodic tasks take: a step without arguments."""
+    await signed(runtime, series, now=series.now - timedelta(days=15))
+    task = Periodic("purge-unconfirmed", 0.01, lambda: purge_unconfirmed(runtime))
+    await task.start()
+    try:
+        for _ in range(500):
+            if not (await audience(runtime, series.series_id)).subscribers:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await task.stop()
+    assert (await audience(runtime, series.series_id)).subscribers == []

@@ -438,3 +438,17 @@ def test_the_pages_let_the_browser_send_its_origin(
     )
     assert sent.status_code == 200 and sent.headers["referrer-policy"] == "same-origin"
     assert '<meta name="referrer" content="same-origin">' in sent.text
+
+
+def test_links_with_a_secret_are_neither_cached_nor_indexed(
+    harness: Harness, series: Signable, visitor: Visitor
+) -> None:
+    for path in (
+        f"/s/{series.slug}/confirm/{'A' * 43}",
+        f"/s/{series.slug}/unsubscribe/{'A' * 43}",
+    ):
+        shown = visitor.get(path)
+        assert shown.headers["cache-control"] == "no-store"
+        assert shown.headers["x-robots-tag"] == "noindex"
+        assert shown.headers["referrer-policy"] == "same-origin"
+    assert visitor.get(f"/s/{series.slug}").headers["cache-control"] == "no-cache"

@@ -1,10 +1,9 @@
 """The rules of a series' sign-up with double opt-in (pure: no I/O, clocks injected).
 
 An address counts as subscribed only once its confirmation link was followed. The
-link's secret travels only in the mail; the database keeps its sha256, so a copy of
-the database confirms nobody. Whatever happens, the visitor is answered the same
-(known address or not, throttled or not, a bot's honeypot or not): the answer must
-not tell a stranger who signed up.
+link's secret travels in the mail; the subscriber's row keeps only its sha256.
+Whatever happens, the visitor is answered the same (known address or not, throttled
+or not, a bot's honeypot or not): the answer must not tell a stranger who signed up.
 
 States: `pending` (asked, not confirmed) -> `confirmed` -> `withdrawn`. A new
 sign-up of a pending or withdrawn address starts over as pending with the new
