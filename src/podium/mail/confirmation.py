@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 
 from podium import i18n
 from podium.domain.unsubscribe import unsubscribe_headers, unsubscribe_path
@@ -29,8 +29,12 @@ def confirm_path(series_slug: str, token: str) -> str:
 def _when(moment: datetime | None, lang: str) -> str:
     if moment is None:
         return ""
+    local = moment.astimezone(BERLIN)
     with language(lang):
-        return format_datetime(moment.astimezone(BERLIN), "medium", locale=i18n.locale())
+        loc = i18n.locale()
+        return (
+            f"{format_date(local, 'medium', locale=loc)}, {format_time(local, 'short', locale=loc)}"
+        )
 
 
 def confirmation_draft(settings: Settings, request: ConfirmationRequest) -> Draft:
