@@ -7,6 +7,8 @@ forms post with a real Origin (the public pages' referrer policy is same-origin)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,8 +21,15 @@ from tests.web.test_organiser_subscribers import populate
 pytestmark = pytest.mark.browser
 
 
-def test_the_sign_up_form_refused_sent_and_confirmed(site: Site, people: People) -> None:
+def test_the_sign_up_form_refused_sent_and_confirmed(
+    site: Site, people: People, shot: Callable[..., Path]
+) -> None:
     made = site.srv.run(signable_series, site.srv.rt)
+    page = people.page(viewport=LAPTOP)
+    page.goto(f"{site.url}/s/{made.slug}")  # German: the user guide's picture
+    page.locator("#signup").scroll_into_view_if_needed()
+    page.locator("#signup-email").fill("max.muster@example.org")
+    shot(page, "series-signup.png", full_page=True)
     page = people.page(viewport=PHONE)
     page.goto(f"{site.url}/s/{made.slug}?lang=en")
     assert violations(page) == []
@@ -49,12 +58,15 @@ def test_the_sign_up_form_refused_sent_and_confirmed(site: Site, people: People)
     assert violations(page) == []
 
 
-def test_the_organisers_subscribers_page(site: Site, people: People) -> None:
-    made = site.srv.run(populate, site.srv.rt)  # pending, confirmed and unsubscribed ones
+def test_the_organisers_subscribers_page(
+    site: Site, people: People, shot: Callable[..., Path]
+) -> None:
+    made = site.srv.run(populate, site.srv.rt, "bob@example.org")  # each state once
     page = people.page(viewport=LAPTOP)
     path = f"/admin/series/{made.series_id}/subscribers"
     log_in(page, site, path)
     page.goto(f"{site.url}{path}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Digitale Reihe")
     expect(page.locator("table.subscribers tbody tr")).to_have_count(3)
+    shot(page, "series-subscribers.png", full_page=True)
     assert violations(page) == []

@@ -24,10 +24,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 EN = {"accept-language": "en"}
 
 
-async def populate(rt: Runtime) -> Signable:
+async def populate(rt: Runtime, bob: str = "=bob@example.org") -> Signable:
+    """Anna confirmed, Bob (whose address a spreadsheet would read as a formula, unless
+    `bob` says otherwise) confirmed and unsubscribed, Carla never confirmed."""
     s = await signable_series(rt)
     version = (await consent_texts.current_consent(rt, s.series_id)).version
-    for email, lang, whole in (("anna@example.org", "de", True), ("=bob@example.org", "en", False)):
+    for email, lang, whole in (("anna@example.org", "de", True), (bob, "en", False)):
         await sign_up(
             rt,
             s.slug,
@@ -54,12 +56,12 @@ async def populate(rt: Runtime) -> Signable:
         compose=compose,
         now=s.now,
     )
-    anna, bob, _ = await mails(rt)
-    await confirm(rt, s.slug, token_of(anna), now=s.now + timedelta(hours=1))
-    await confirm(rt, s.slug, token_of(bob), now=s.now + timedelta(hours=2))
+    anna_mail, bob_mail, _ = await mails(rt)
+    await confirm(rt, s.slug, token_of(anna_mail), now=s.now + timedelta(hours=1))
+    await confirm(rt, s.slug, token_of(bob_mail), now=s.now + timedelta(hours=2))
     async with rt.sessions() as session:
         key = await session.scalar(
-            select(Subscriber.unsubscribe_key).where(Subscriber.email == "=bob@example.org")
+            select(Subscriber.unsubscribe_key).where(Subscriber.email == bob)
         )
     assert key is not None
     await unsubscribe(rt, s.slug, key, now=s.now + timedelta(hours=3))
