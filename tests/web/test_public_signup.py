@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from podium.domain.subscription import SlidingWindow
 from podium.runtime import Runtime
-from podium.services import consent_texts
+from podium.services import catalog, consent_texts
 from podium.store.audience_tables import Subscriber
 from podium.store.tables import MailRow
 from tests.services.catalog_helpers import snapshot
@@ -413,8 +413,6 @@ def test_a_sign_up_from_another_site_is_refused(
 
 def test_no_form_without_upcoming_events(harness: Harness, visitor: Visitor) -> None:
     async def empty(rt: Runtime) -> str:
-        from podium.services import catalog
-
         return (await catalog.create_series(rt, "Leer", public=True)).slug
 
     slug = harness.run(empty, harness.rt)
@@ -452,3 +450,21 @@ def test_links_with_a_secret_are_neither_cached_nor_indexed(
         assert shown.headers["x-robots-tag"] == "noindex"
         assert shown.headers["referrer-policy"] == "same-origin"
     assert visitor.get(f"/s/{series.slug}").headers["cache-control"] == "no-cache"
+
+
+def test_an_event_called_signup_keeps_its_page(
+    harness: Harness, series: Signable, visitor: Visitor
+) -> None:
+    async def make(rt: Runtime) -> str:
+        event = await catalog.create_event(
+            rt,
+            "Signup",
+            series_id=series.series_id,
+            starts_at=series.now + timedelta(days=5),
+            public=True,
+        )
+        return event.slug
+
+    assert harness.run(make, harness.rt) == "signup"
+    shown = visitor.get(f"/s/{series.slug}/signup?lang=en")
+    assert shown.status_code == 200 and "<h1>Signup</h1>" in shown.text

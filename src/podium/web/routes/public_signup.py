@@ -23,7 +23,7 @@ from podium.services.series_page import series_page
 from podium.services.subscriptions import confirm, sign_up, unsubscribe
 from podium.web.deps import render, runtime
 from podium.web.messages import message
-from podium.web.routes.public_series import page_language, series_response
+from podium.web.routes.public_series import event_response, page_language, series_response
 from podium.web.signup_form import Typed, signup_form
 
 router = APIRouter(include_in_schema=False)
@@ -64,9 +64,15 @@ def _typed(form: object) -> tuple[Typed, list[int] | None, int | None]:
 
 @router.get("/s/{slug}/signup")
 async def signup_get(request: Request, slug: str) -> Response:
-    """The language links of the page after a sign-up lead back to the form."""
+    """The language links of the page after a sign-up lead back to the form; an event
+    whose slug happens to be "signup" keeps its page."""
     lang = page_language(request)
-    return RedirectResponse(f"/s/{slug}?lang={lang}#signup", status_code=303)
+    page = await series_page(runtime(request), slug)
+    try:
+        event = page.event("signup")
+    except NotFound:
+        return RedirectResponse(f"/s/{slug}?lang={lang}#signup", status_code=303)
+    return event_response(request, page, event)
 
 
 @router.post("/s/{slug}/signup")
