@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from httpx import Response
+from httpx import Cookies, Response
 from markupsafe import escape
 from sqlalchemy import select, update
 
@@ -38,7 +38,7 @@ class Visitor:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Response:
         kept = self.h.client.cookies
-        self.h.client.cookies.clear()
+        self.h.client.cookies = Cookies()  # the organiser's, if any, are put aside
         try:
             response = self.h.client.request(method, path, **kwargs)
             assert "set-cookie" not in response.headers, path
