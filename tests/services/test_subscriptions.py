@@ -17,7 +17,8 @@ from podium.live.periodic import Periodic
 from podium.runtime import Runtime
 from podium.services import catalog, consent_texts
 from podium.services.subscriber_admin import audience, consent_log, delete_subscriber
-from podium.services.subscriptions import Outcome, confirm, purge_unconfirmed, sign_up, unsubscribe
+from podium.services.subscription_ends import purge_unconfirmed, unsubscribe
+from podium.services.subscriptions import Outcome, confirm, sign_up
 from podium.settings import Settings
 from podium.store.audience_tables import ConsentLogEntry, Subscriber
 from tests.services.catalog_helpers import snapshot

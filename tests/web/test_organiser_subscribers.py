@@ -13,7 +13,8 @@ from sqlalchemy import select
 from podium.runtime import Runtime
 from podium.services import consent_texts
 from podium.services.subscriber_admin import audience, consent_log
-from podium.services.subscriptions import confirm, sign_up, unsubscribe
+from podium.services.subscription_ends import unsubscribe
+from podium.services.subscriptions import confirm, sign_up
 from podium.store.audience_tables import Subscriber
 from tests.services.subscription_helpers import Signable, compose, mails, signable_series, token_of
 from tests.web.conftest import Harness, csrf_of

@@ -15,7 +15,7 @@ from podium.domain import subscription as rules
 from podium.domain.errors import NotFound
 from podium.services.catalog_common import as_utc
 from podium.services.context import Context
-from podium.services.subscriptions import delete_subscribers
+from podium.services.subscription_store import delete_subscribers
 from podium.store.audience_tables import ConsentLogEntry, Subscriber, SubscriberEvent
 from podium.store.tables import Event, Series
 

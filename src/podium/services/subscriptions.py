@@ -1,7 +1,8 @@
-"""A visitor signs up for a series (or some of its events), confirms by the link in
-the mail, and unsubscribes; unconfirmed sign-ups are purged. domain/subscription.py
-decides; this stores, each action in one transaction with its consent-log entry
-(and, for a sign-up, with its queued confirmation mail: both or neither).
+"""A visitor signs up for a series (or some of its events) and confirms by the link
+in the mail (unsubscribing and the purge: services/subscription_ends.py).
+domain/subscription.py decides; this stores, each action in one transaction with its
+consent-log entry (and, for a sign-up, with its queued confirmation mail: both or
+neither).
 
 The mail's text is made by the caller's `compose` (podium/mail/confirmation.py):
 the services do not know how a mail reads. What a requested extension of a
@@ -12,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,8 +27,17 @@ from podium.services.consent_texts import current_in
 from podium.services.context import Context
 from podium.services.mail_queue import Draft, add_mail
 from podium.services.series_page import series_page
-from podium.store.audience_tables import ConsentLogEntry, Subscriber, SubscriberEvent
-from podium.store.tables import Event, Series
+from podium.services.subscription_store import (
+    Done,
+    add_log,
+    current_scope,
+    events_of,
+    now_utc,
+    scope_record,
+    series_of,
+    set_events,
+)
+from podium.store.audience_tables import ConsentLogEntry, Subscriber
 
 
 @dataclass(frozen=True)
@@ -66,66 +75,6 @@ class Outcome:
     subscriber_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Done:
-    """A confirmation or an unsubscription, for its page."""
-
-    series_title: str
-    whole_series: bool
-    events: tuple[str, ...]
-    already: bool = False  # unsubscribed before
-
-
-def _now(now: datetime | None) -> datetime:
-    moment = now or datetime.now(UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def scope_record(
-    series_title: str, scope: Scope, events: Iterable[tuple[int, str, datetime | None]], lang: str
-) -> dict[str, Any]:
-    """A scope as the log keeps it: readable without the events (they may be deleted)."""
-    return {
-        "series": series_title,
-        "whole_series": scope.whole_series,
-        "events": [
-            {"id": ident, "title": title, "starts_at": when.isoformat() if when else None}
-            for ident, title, when in sorted(events, key=lambda e: e[0])
-        ],
-        "lang": lang,
-    }
-
-
-def _log(
-    session: AsyncSession,
-    rt: Context,
-    subscriber_id: int,
-    action: str,
-    version: int,
-    scope: dict[str, Any],
-    ip: str | None,
-    now: datetime,
-) -> None:
-    session.add(
-        ConsentLogEntry(
-            subscriber_id=subscriber_id,
-            action=action,
-            consent_version=version,
-            scope=scope,
-            at=now,
-            ip=(ip or None) if rt.settings.signup_store_ip else None,
-        )
-    )
-
-
-async def _set_events(session: AsyncSession, subscriber_id: int, scope: Scope) -> None:
-    await session.execute(
-        delete(SubscriberEvent).where(SubscriberEvent.subscriber_id == subscriber_id)
-    )
-    for event_id in sorted(scope.event_ids) if not scope.whole_series else ():
-        session.add(SubscriberEvent(subscriber_id=subscriber_id, event_id=event_id))
-
-
 async def sign_up(
     rt: Context,
     slug: str,
@@ -142,7 +91,7 @@ async def sign_up(
 ) -> Outcome:
     """Ask for a confirmation mail. Refused (RuleViolation, nothing stored) when the
     input is wrong; otherwise the same for a new, known, throttled address."""
-    moment = _now(now)
+    moment = now_utc(now)
     page = await series_page(rt, slug, now=moment)
     upcoming = [e for e in page.upcoming if not e.cancelled]
     if not upcoming:
@@ -190,11 +139,11 @@ async def sign_up(
             row.last_mail_at = moment
             await session.flush()
             if step.restart:
-                await _set_events(session, row.id, scope)
+                await set_events(session, row.id, scope)
             record = scope_record(
                 page.title, scope, [(e.id, e.title, e.starts_at) for e in chosen], lang
             )
-            _log(session, rt, row.id, rules.REQUESTED, consent.version, record, ip, moment)
+            add_log(session, rt, row.id, rules.REQUESTED, consent.version, record, ip, moment)
             draft = compose(
                 ConfirmationRequest(
                     subscriber_id=row.id,
@@ -219,13 +168,6 @@ async def sign_up(
         return Outcome(False)
 
 
-async def _series_of(session: AsyncSession, slug: str) -> Series:
-    series = await session.scalar(select(Series).where(Series.slug == slug))
-    if series is None:
-        raise NotFound("not_found")
-    return series
-
-
 async def _latest_request(session: AsyncSession, subscriber_id: int) -> ConsentLogEntry | None:
     entry: ConsentLogEntry | None = await session.scalar(
         select(ConsentLogEntry)
@@ -239,38 +181,15 @@ async def _latest_request(session: AsyncSession, subscriber_id: int) -> ConsentL
     return entry
 
 
-async def _current_scope(session: AsyncSession, row: Subscriber) -> Scope:
-    if row.whole_series:
-        return Scope(True)
-    ids = await session.scalars(
-        select(SubscriberEvent.event_id).where(SubscriberEvent.subscriber_id == row.id)
-    )
-    return Scope(False, frozenset(ids))
-
-
-async def _events_of(
-    session: AsyncSession, series_id: int, scope: Scope
-) -> list[tuple[int, str, datetime | None]]:
-    """The scope's events that still exist in the series, with title and start."""
-    if scope.whole_series or not scope.event_ids:
-        return []
-    rows = await session.execute(
-        select(Event.id, Event.title, Event.starts_at).where(
-            Event.id.in_(sorted(scope.event_ids)), Event.series_id == series_id
-        )
-    )
-    return [(ident, title, as_utc(when)) for ident, title, when in rows.all()]
-
-
 async def confirm(
     rt: Context, slug: str, token: str, ip: str | None = None, now: datetime | None = None
 ) -> Done:
     """Follow a confirmation link (once, within confirm_hours, for its own series)."""
-    moment = _now(now)
+    moment = now_utc(now)
     if not rules.looks_like_secret(token):  # refused before any query
         raise NotFound("confirm_link_unknown")
     async with rt.sessions() as session, session.begin():
-        series = await _series_of(session, slug)
+        series = await series_of(session, slug)
         row = await session.scalar(
             select(Subscriber)
             .where(Subscriber.token_hash == rules.secret_hash(token))
@@ -296,9 +215,9 @@ async def confirm(
             frozenset(int(e["id"]) for e in asked.get("events", [])),
         )
         scope = rules.scope_after_confirming(
-            row.state, await _current_scope(session, row), requested
+            row.state, await current_scope(session, row), requested
         )
-        events = await _events_of(session, series.id, scope)
+        events = await events_of(session, series.id, scope)
         if not scope.whole_series:
             scope = Scope(False, frozenset(e[0] for e in events))
         version = (
@@ -311,63 +230,7 @@ async def confirm(
         row.lang = lang if lang in rules.LANGUAGES else row.lang
         row.confirmed_at = moment
         row.token_expires_at = None  # used: the hash stays, so a second click is told so
-        await _set_events(session, row.id, scope)
+        await set_events(session, row.id, scope)
         record = scope_record(series.title, scope, events, row.lang)
-        _log(session, rt, row.id, rules.CONFIRMED, version, record, ip, moment)
+        add_log(session, rt, row.id, rules.CONFIRMED, version, record, ip, moment)
         return Done(series.title, scope.whole_series, tuple(e[1] for e in events))
-
-
-async def unsubscribe(
-    rt: Context, slug: str, key: str, ip: str | None = None, now: datetime | None = None
-) -> Done:
-    """Withdraw at once (pending or confirmed); a second time changes nothing and says so."""
-    moment = _now(now)
-    if not rules.looks_like_secret(key):
-        raise NotFound("unsubscribe_link_unknown")
-    async with rt.sessions() as session, session.begin():
-        series = await _series_of(session, slug)
-        row = await session.scalar(
-            select(Subscriber).where(Subscriber.unsubscribe_key == key).with_for_update()
-        )
-        if row is None or row.series_id != series.id:
-            raise NotFound("unsubscribe_link_unknown")
-        scope = await _current_scope(session, row)
-        events = await _events_of(session, series.id, scope)
-        titles = tuple(e[1] for e in events)
-        if row.state == rules.WITHDRAWN:
-            return Done(series.title, scope.whole_series, titles, already=True)
-        row.state = rules.WITHDRAWN
-        row.withdrawn_at = moment
-        row.token_hash = None  # a confirmation link still in a mailbox confirms nothing now
-        row.token_expires_at = None
-        record = scope_record(series.title, scope, events, row.lang)
-        _log(session, rt, row.id, rules.WITHDRAWN, row.consent_version, record, ip, moment)
-        return Done(series.title, scope.whole_series, titles)
-
-
-async def delete_subscribers(session: AsyncSession, ids: list[int]) -> None:
-    """Subscribers with their chosen events and their whole log (the caller's transaction)."""
-    if not ids:
-        return
-    await session.execute(delete(ConsentLogEntry).where(ConsentLogEntry.subscriber_id.in_(ids)))
-    await session.execute(delete(SubscriberEvent).where(SubscriberEvent.subscriber_id.in_(ids)))
-    await session.execute(delete(Subscriber).where(Subscriber.id.in_(ids)))
-
-
-async def purge_unconfirmed(rt: Context, now: datetime | None = None) -> int:
-    """Delete the sign-ups never confirmed within unconfirmed_days (pending, or
-    withdrawn before confirming), with their log; how many. Safe to run on every
-    process at once and as often as wanted."""
-    cutoff = rules.purge_before(_now(now), rt.settings.unconfirmed_days)
-    async with rt.sessions() as session, session.begin():
-        ids = list(
-            await session.scalars(
-                select(Subscriber.id).where(
-                    Subscriber.confirmed_at.is_(None),
-                    Subscriber.state.in_((rules.PENDING, rules.WITHDRAWN)),
-                    Subscriber.requested_at < cutoff,
-                )
-            )
-        )
-        await delete_subscribers(session, ids)
-        return len(ids)

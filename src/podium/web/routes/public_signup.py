@@ -20,7 +20,8 @@ from podium.domain.errors import NotFound, RuleViolation
 from podium.domain.subscription import SlidingWindow, TooMany, is_bot
 from podium.mail.confirmation import confirmation_draft
 from podium.services.series_page import series_page
-from podium.services.subscriptions import confirm, sign_up, unsubscribe
+from podium.services.subscription_ends import unsubscribe
+from podium.services.subscriptions import confirm, sign_up
 from podium.web.deps import render, runtime
 from podium.web.messages import message
 from podium.web.routes.public_series import event_response, page_language, series_response
