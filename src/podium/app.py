@@ -36,6 +36,7 @@ from podium.web.routes import (
     presenter,
     public_results,
     public_series,
+    public_signup,
     results,
     word_edits,
 )
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         moderator,
         organiser,
         public_results,
+        public_signup,  # before public_series: its /s/{slug}/{event_slug} would take "signup"
         public_series,
         legal,
         results,

@@ -198,6 +198,43 @@ MESSAGES |= {
 }
 
 
+# Sign-up with double opt-in (domain/subscription.py, services/subscriptions.py)
+MESSAGES |= {
+    "consent_missing": N_("Please tick the box to agree to the consent text."),
+    "consent_text_changed": N_(
+        "The consent text has just been changed. Please read the current text below and"
+        " send the form again."
+    ),
+    "no_events_chosen": N_("Please choose at least one event, or the whole series."),
+    "unknown_signup_event": N_(
+        "One of the chosen events is no longer open for sign-up. Please choose again."
+    ),
+    "signup_closed": N_("This series has no upcoming events to sign up for at the moment."),
+    "too_many_signups": N_(
+        "Too many sign-ups have been sent from your connection. Please try again in"
+        " %(minutes)s minutes."
+    ),
+    "confirm_link_unknown": N_(
+        "This confirmation link is not valid. Please use the link from the most recent mail,"
+        " or sign up again."
+    ),
+    "confirm_link_other_series": N_(
+        "This confirmation link belongs to another series. Please open the link exactly as"
+        " it is in the mail."
+    ),
+    "confirm_link_used": N_("This link has already been used: your sign-up is confirmed."),
+    "confirm_link_expired": N_(
+        "This confirmation link has expired. Please sign up again on the series page."
+    ),
+    "unsubscribe_link_unknown": N_(
+        "This unsubscribe link is not valid. Please use the link from the most recent mail."
+    ),
+    "consent_text_empty": N_("Please enter the German consent text."),
+    "consent_text_too_long": N_("A consent text may have at most %(max)s characters."),
+    "unknown_subscriber": N_("This subscriber does not exist (any more)."),
+}
+
+
 def message(code: str, params: dict[str, Any] | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.domain.codes import new_token
+from podium.domain.unsubscribe import is_unsubscribe_path
 from podium.i18n import LANG_COOKIE, current_lang, negotiate
 from podium.web.messages import message
 
@@ -62,7 +63,11 @@ class SecurityMiddleware:
                     out.setdefault("content-language", lang)
                 await send(message)
 
-            if scope["method"] in UNSAFE and not _same_origin(headers):
+            if (
+                scope["method"] in UNSAFE
+                and not _same_origin(headers)
+                and not is_unsubscribe_path(scope["path"])  # RFC 8058: from any mail client
+            ):
                 refusal = self.refuse(Request(scope), 403, "cross_origin", message("cross_origin"))
                 await refusal(scope, receive, send_with_headers)
                 return

@@ -16,6 +16,7 @@ from podium.web.routes import (
     organiser_questions,
     organiser_series,
     organiser_series_results,
+    organiser_subscribers,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +26,7 @@ for part in (
     organiser_dashboard,
     organiser_series,
     organiser_series_results,
+    organiser_subscribers,
     organiser_events,
     organiser_event_data,
     organiser_invitations,

@@ -17,6 +17,7 @@ from podium.reports.calendar_ics import MEDIA_TYPE, CalendarEntry, calendar_file
 from podium.services.series_page import PublicEvent, SeriesPage, series_page
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.routes.organiser_forms import local_time
+from podium.web.signup_form import SignupForm, signup_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,12 +31,20 @@ def page_language(request: Request) -> str:
     return lang
 
 
-def series_response(request: Request, page: SeriesPage, preview_of: int | None = None) -> Response:
+def series_response(
+    request: Request,
+    page: SeriesPage,
+    preview_of: int | None = None,
+    signup: SignupForm | None = None,
+    status_code: int = 200,
+) -> Response:
     lang = page_language(request)
     response = render(
         request,
         "series/page.html",
+        status_code,
         page=page,
+        signup=signup,
         local_time=local_time,
         ends_at=ends_at,
         preview_of=preview_of,
@@ -102,7 +111,10 @@ async def event_calendar(request: Request, slug: str, event_slug: str) -> Respon
 
 @router.get("/s/{slug}")
 async def public_series_page(request: Request, slug: str) -> Response:
-    return series_response(request, await series_page(runtime(request), slug))
+    rt = runtime(request)
+    page = await series_page(rt, slug)
+    signup = await signup_form(rt, page, page_language(request))
+    return series_response(request, page, signup=signup)
 
 
 @router.get("/s/{slug}/{event_slug}")
