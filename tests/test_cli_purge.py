@@ -1,6 +1,7 @@
 """`podium purge`: old events' answers and contributions deleted, each event and the
 total printed; --dry-run deletes nothing; without --older-than the server's own
-retention setting counts, and without that nothing goes."""
+retention setting counts, and without that nothing goes; sign-ups never confirmed
+within their days are deleted too."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import select
 
 from podium.cli import main
 from podium.cli.common import format_when
 from podium.runtime import Runtime
 from podium.services.retention import Counts, event_data_counts
 from podium.settings import Settings
+from podium.store.audience_tables import Subscriber
+from podium.store.tables import Series
 from tests.services.test_retention import event_with_audience
 
 T = TypeVar("T")
@@ -100,7 +104,8 @@ def test_purge_deletes_old_events_data_and_prints_it(
         "3",
     ]
     assert lines[5] == "Total: 2 events, 12 answers, 6 contributions, 6 participants."
-    assert len(lines) == 6
+    assert lines[6] == "Sign-ups never confirmed within 14 days: deleted 0 sign-ups."
+    assert len(lines) == 7
     assert counts(first[0]) == Counts() and counts(second[0]) == Counts()
     assert counts(made["Neu"][0]) == Counts(6, 3, 3)
     assert counts(made["Ohne Datum"][0]) == Counts(6, 3, 3)
@@ -119,12 +124,71 @@ def test_without_days_the_retention_setting_counts(
     assert capsys.readouterr().out == (
         "Answers and contributions: kept (give --older-than DAYS, or set "
         "PODIUM_ANSWERS_RETENTION_DAYS).\n"
+        "Sign-ups never confirmed within 14 days: deleted 0 sign-ups.\n"
     )
     assert counts(made["Alt"][0]) == Counts(6, 3, 3)
     monkeypatch.setenv("PODIUM_ANSWERS_RETENTION_DAYS", "30")
     assert main(["purge"]) == 0
     assert "Total: 1 event, 6 answers, 3 contributions, 3 participants." in capsys.readouterr().out
     assert counts(made["Alt"][0]) == Counts()
+
+
+def sign_ups(ages: dict[str, tuple[str, int]]) -> None:
+    """Sign-ups of one series: address -> (state, days since the request)."""
+    now = datetime.now(UTC)
+
+    async def make(rt: Runtime) -> None:
+        async with rt.sessions() as session, session.begin():
+            series = Series(slug="reihe", title="Reihe")
+            session.add(series)
+            await session.flush()
+            for address, (state, ago) in ages.items():
+                session.add(
+                    Subscriber(
+                        series_id=series.id,
+                        email=address,
+                        email_key=address,
+                        state=state,
+                        whole_series=True,
+                        consent_version=1,
+                        unsubscribe_key=f"key-{address}",
+                        requested_at=now - timedelta(days=ago),
+                        confirmed_at=now if state == "confirmed" else None,
+                    )
+                )
+
+    on_db(make)
+
+
+def addresses() -> set[str]:
+    async def read(rt: Runtime) -> set[str]:
+        async with rt.sessions() as session:
+            return set(await session.scalars(select(Subscriber.email)))
+
+    return on_db(read)
+
+
+def test_purge_deletes_sign_ups_never_confirmed_in_time(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_ups(
+        {
+            "alt@example.org": ("pending", 15),
+            "frisch@example.org": ("pending", 13),
+            "dabei@example.org": ("confirmed", 40),
+        }
+    )
+    assert main(["purge", "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Sign-ups never confirmed within 14 days: would delete (dry run, nothing deleted) "
+        "1 sign-up."
+    )
+    assert len(addresses()) == 3
+    assert main(["purge"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Sign-ups never confirmed within 14 days: deleted 1 sign-up."
+    )
+    assert addresses() == {"frisch@example.org", "dabei@example.org"}
 
 
 @pytest.mark.parametrize("days", ["-1", "zwei", "1.5"])

@@ -11,7 +11,8 @@ change the code. The layers (docs/ARCHITECTURE.md), lowest first:
   services  use cases; the running podium only as services.context.Context
   runtime   podium.runtime, the composition root
   web, reports, mail
-  app       podium.app, which wires web onto the runtime
+  app       podium.app, which wires web onto the runtime, and podium.housekeeping,
+            the server's periodic chores it starts
   demo, bench, cli   tools around the app, in that order
 
 A module may import its own layer and any layer below it.
@@ -39,6 +40,7 @@ RANKS = {
     "reports": 5,
     "mail": 5,
     "app": 6,
+    "housekeeping": 6,
     "demo": 7,
     "bench": 8,
     "cli": 9,

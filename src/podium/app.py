@@ -10,6 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from podium import __version__
+from podium.housekeeping import housekeeping
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.presence import Presence
 from podium.live.sse import frame
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     presence.watch(lambda event_id: fanout.notify(WatchKind.PARTICIPANTS, event_id, None))
     reports = ReportWorker(rt.settings.database_url)
     mail_sender = MailSender(rt, make_transport(settings), settings.mail_rate)
+    chores = housekeeping(rt)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,9 +80,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         await fanout.start()
         await presence.start()
         await mail_sender.start()
+        for chore in chores:
+            await chore.start()
         try:
             yield
         finally:
+            for chore in chores:
+                await chore.stop()
             await mail_sender.stop()
             reports.close()
             await presence.stop()

@@ -5,7 +5,6 @@ only when set, and the purge of what was never confirmed."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from podium.domain.errors import RuleViolation
-from podium.live.periodic import Periodic
 from podium.runtime import Runtime
 from podium.services import catalog, consent_texts
 from podium.services.subscriber_admin import audience, consent_log, delete_subscriber
@@ -329,18 +327,3 @@ async def test_the_organiser_sees_counts_and_deletes_with_the_log(
     with pytest.raises(RuleViolation) as gone:
         await delete_subscriber(runtime, series.series_id, a.subscriber_id)
     assert gone.value.code == "unknown_subscriber"
-
-
-async def test_purge_runs_as_a_periodic_task(runtime: Runtime, series: Signable) -> None:
-    """The shape the server's periodic tasks take: a step without arguments."""
-    await signed(runtime, series, now=series.now - timedelta(days=15))
-    task = Periodic("purge-unconfirmed", 0.01, lambda: purge_unconfirmed(runtime))
-    await task.start()
-    try:
-        for _ in range(500):
-            if not (await audience(runtime, series.series_id)).subscribers:
-                break
-            await asyncio.sleep(0.01)
-    finally:
-        await task.stop()
-    assert (await audience(runtime, series.series_id)).subscribers == []

@@ -77,7 +77,18 @@ async def old_answers(rt: Runtime, args: argparse.Namespace) -> list[str]:
     ]
 
 
-STEPS: list[PurgeStep] = [old_answers]
+async def unconfirmed_sign_ups(rt: Runtime, args: argparse.Namespace) -> list[str]:
+    """The series' sign-ups never confirmed within PODIUM_UNCONFIRMED_DAYS (the
+    server deletes them every hour too)."""
+    from podium.services.subscription_ends import purge_unconfirmed
+
+    count = await purge_unconfirmed(rt, dry_run=args.dry_run)
+    days = _plural(rt.settings.unconfirmed_days, "day")
+    verb = "Would delete (dry run, nothing deleted)" if args.dry_run else "Deleted"
+    return [f"Sign-ups never confirmed within {days}: {verb.lower()} {_plural(count, 'sign-up')}."]
+
+
+STEPS: list[PurgeStep] = [old_answers, unconfirmed_sign_ups]
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

@@ -51,10 +51,10 @@ async def unsubscribe(
         return Done(series.title, scope.whole_series, titles)
 
 
-async def purge_unconfirmed(rt: Context, now: datetime | None = None) -> int:
+async def purge_unconfirmed(rt: Context, now: datetime | None = None, dry_run: bool = False) -> int:
     """Delete the sign-ups never confirmed within unconfirmed_days (pending, or
-    withdrawn before confirming), with their log; how many. Safe to run on every
-    process at once and as often as wanted."""
+    withdrawn before confirming), with their log; how many (with `dry_run`: how many
+    would go). Safe to run on every process at once and as often as wanted."""
     cutoff = rules.purge_before(now_utc(now), rt.settings.unconfirmed_days)
     async with rt.sessions() as session, session.begin():
         ids = list(
@@ -66,5 +66,6 @@ async def purge_unconfirmed(rt: Context, now: datetime | None = None) -> int:
                 )
             )
         )
-        await delete_subscribers(session, ids)
+        if not dry_run:
+            await delete_subscribers(session, ids)
         return len(ids)
