@@ -122,7 +122,8 @@ class People:
     errors: list[str] = field(default_factory=list)
 
     def page(self, viewport: dict[str, int] = PHONE, **options: Any) -> Page:
-        context = self.browser.new_context(locale="de-DE", viewport=viewport, **options)
+        options.setdefault("locale", "de-DE")
+        context = self.browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.add_init_script(CSP_WATCH)
         self.contexts.append(context)
