@@ -138,6 +138,7 @@ def test_a_run_killed_mid_way_resumes_and_nobody_gets_a_mail_twice(
         "sent": MAILS - len(cut_off),
         "failed": 0,
         "unknown": len(cut_off),
+        "cancelled": 0,
         "total": MAILS,
     }
     with sqlite3.connect(db_path) as db:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from podium.domain.codes import new_token
+from podium.domain.subscription import new_secret
 from podium.runtime import Runtime
 from podium.services import accounts, catalog
 from podium.services.invitation_audience import set_reminder
@@ -52,7 +52,7 @@ async def add_subscriber(
             state=state,
             whole_series=whole_series,
             consent_version=1,
-            unsubscribe_key=new_token(),
+            unsubscribe_key=new_secret(),
             confirmed_at=NOW if state != "pending" else None,
             withdrawn_at=NOW if state == "withdrawn" else None,
         )

@@ -19,6 +19,8 @@ from podium.runtime import Runtime
 from podium.services import catalog, invitation_audience, invitations, mail_runs
 from podium.services.catalog_common import as_utc
 from podium.services.mail_queue import Draft, add_mails, get_mail
+from podium.services.subscriber_admin import delete_subscriber
+from podium.services.subscription_ends import unsubscribe
 from podium.store.audience_tables import MailRun, Subscriber
 from podium.store.tables import MailRow
 from tests.services.invitation_helpers import NOW, START, Audience, audience
@@ -131,6 +133,7 @@ async def test_once_the_first_run_is_out_another_text_may_follow(runtime: Runtim
         "sent": 3,
         "failed": 0,
         "unknown": 0,
+        "cancelled": 0,
         "total": 3,
     }
     assert (await mail_runs.run_progress(runtime, second.id))["queued"] == 3
@@ -326,3 +329,44 @@ async def test_two_clicks_at_once_start_one_run(runtime: Runtime) -> None:
     refused = [r for r in results if isinstance(r, NotAllowed)]
     assert len(started) == 1 and [r.code for r in refused] == ["invitation_already_sent"]
     assert len(await queued(runtime, started[0].id)) == 3
+
+
+async def unsubscribe_key(rt: Runtime, subscriber_id: int) -> str:
+    async with rt.sessions() as session:
+        row = await session.get(Subscriber, subscriber_id)
+        assert row is not None
+        return row.unsubscribe_key
+
+
+async def test_who_unsubscribes_while_a_run_is_sending_gets_nothing_more(
+    runtime: Runtime,
+) -> None:
+    a = await audience(runtime)
+    run = await start(runtime, a)
+    await unsubscribe(runtime, a.series_slug, await unsubscribe_key(runtime, a.chose_this))
+    states = {row.ref: row.state for row in await queued(runtime, run.id)}
+    assert states == {
+        f"run{run.id}:sub{a.whole}": "queued",
+        f"run{run.id}:sub{a.chose_this}": "cancelled",
+        f"run{run.id}:sub{a.english}": "queued",
+    }
+    progress = await mail_runs.run_progress(runtime, run.id)
+    assert (progress["queued"], progress["cancelled"], progress["total"]) == (2, 1, 3)
+    async with runtime.sessions() as session, session.begin():
+        for row in await session.scalars(select(MailRow).where(MailRow.state == "queued")):
+            row.state = "sent"
+    assert await mail_runs.finish_runs(runtime) == [run.id]  # nothing waits for the cancelled
+
+
+async def test_a_deleted_subscriber_leaves_only_the_record_of_their_mails(
+    runtime: Runtime,
+) -> None:
+    a = await audience(runtime)
+    run = await start(runtime, a)
+    await delete_subscriber(runtime, a.series_id, a.whole)
+    rows = {row.ref: row for row in await queued(runtime, run.id)}
+    gone = rows[f"run{run.id}:sub{a.whole}"]
+    assert (gone.state, gone.recipient, gone.text, gone.html) == ("cancelled", "", "", "")
+    assert gone.headers == {} and gone.attachments == [] and gone.message_id
+    kept = rows[f"run{run.id}:sub{a.english}"]
+    assert kept.state == "queued" and kept.recipient and "unsubscribe" in kept.text

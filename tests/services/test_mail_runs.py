@@ -56,7 +56,7 @@ async def test_progress_counts_each_state_and_the_run_ends_when_nothing_is_left(
     assert first is not None and second is not None and first.run_id == run_id
     await mark_sent(runtime, first.id, now=NOW)
     assert await run_progress(runtime, run_id) == {
-        "queued": 1, "sending": 1, "sent": 1, "failed": 0, "unknown": 0, "total": 3
+        "queued": 1, "sending": 1, "sent": 1, "failed": 0, "unknown": 0, "cancelled": 0, "total": 3
     }  # fmt: skip
     assert await finish_runs(runtime, now=NOW) == []
     await mark_retry(runtime, second, "550 no such mailbox", now=NOW, permanent=True)
@@ -64,7 +64,15 @@ async def test_progress_counts_each_state_and_the_run_ends_when_nothing_is_left(
     assert third is not None and third.run_id == run_id
     await mark_sent(runtime, third.id, now=NOW)
     progress = await run_progress(runtime, run_id)
-    assert progress == {"queued": 0, "sending": 0, "sent": 2, "failed": 1, "unknown": 0, "total": 3}
+    assert progress == {
+        "queued": 0,
+        "sending": 0,
+        "sent": 2,
+        "failed": 1,
+        "unknown": 0,
+        "cancelled": 0,
+        "total": 3,
+    }
     assert [run.id for run, _ in await sending_runs(runtime)] == [run_id, other]
     assert await finish_runs(runtime, now=NOW) == [run_id]
     [(still, still_progress)] = await sending_runs(runtime)  # the other one's mail waits
@@ -84,5 +92,5 @@ async def test_a_run_whose_mails_are_still_being_queued_is_not_done(runtime: Run
     await mark_sent(runtime, mail.id, now=NOW)
     assert await finish_runs(runtime, now=NOW) == []
     assert await run_progress(runtime, 999) == {
-        "queued": 0, "sending": 0, "sent": 0, "failed": 0, "unknown": 0, "total": 0
+        "queued": 0, "sending": 0, "sent": 0, "failed": 0, "unknown": 0, "cancelled": 0, "total": 0
     }  # fmt: skip

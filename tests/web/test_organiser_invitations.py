@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from podium import i18n
 from podium.services import accounts
 from podium.store.audience_tables import MailRun
 from podium.store.tables import Event, MailRow
+from podium.web.routes.organiser_invitations import progress_text
 from tests.services.invitation_helpers import Audience, audience
 from tests.web.conftest import PASSWORD, Harness, csrf_of
 from tests.web.organiser_helpers import Admin, admin
@@ -190,6 +192,7 @@ def test_progress_json_follows_the_queue(admin: Admin) -> None:
                     "sent": 0,
                     "failed": 0,
                     "unknown": 0,
+                    "cancelled": 0,
                     "total": 3,
                 },
                 "done": False,
@@ -288,3 +291,13 @@ def test_moderators_and_visitors_are_refused(harness: Harness) -> None:
     assert refused.status_code == 403
     assert harness.client.post(f"{base}/test", data={"csrf": token}).status_code == 403
     assert mails(harness) == [] and runs(harness) == []
+
+
+def test_the_progress_line_names_mails_not_sent_because_someone_unsubscribed() -> None:
+    counts = {"queued": 0, "sending": 0, "sent": 2, "failed": 0, "unknown": 0, "cancelled": 1}
+    token = i18n.current_lang.set("de")
+    try:
+        line = progress_text({**counts, "total": 3})
+    finally:
+        i18n.current_lang.reset(token)
+    assert line == "2 von 3 versendet, 0 ausstehend, 1 nicht versendet (abgemeldet)"

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +33,8 @@ from podium.domain.mail_retry import STALE_CLAIM, gives_up, retry_delay
 from podium.services.context import Context
 from podium.store.tables import MailRow
 
-STATES = ("queued", "sending", "sent", "failed", "unknown")
+# `cancelled`: its recipient unsubscribed or was deleted before it went out.
+STATES = ("queued", "sending", "sent", "failed", "unknown", "cancelled")
 LANGUAGES = ("de", "en")
 
 
@@ -328,3 +329,48 @@ async def problems(rt: Context, limit: int = 100) -> list[Mail]:
             .limit(limit)
         )
         return [_mail(row) for row in rows]
+
+
+def _to_subscriber(subscriber_ids: Sequence[int]) -> ColumnElement[bool]:
+    """The mails queued for these subscribers: their confirmation mails
+    (`confirm:{id}:…`) and the invitations and reminders of every run (`run…:sub{id}`)."""
+    return or_(
+        *(
+            condition
+            for ident in subscriber_ids
+            for condition in (
+                MailRow.ref.like(f"confirm:{ident}:%"),
+                MailRow.ref.like(f"run%:sub{ident}"),
+            )
+        )
+    )
+
+
+async def cancel_for_subscribers(session: AsyncSession, subscriber_ids: Sequence[int]) -> int:
+    """Mails still waiting for these subscribers are not sent (they unsubscribed);
+    within the caller's transaction; how many."""
+    if not subscriber_ids:
+        return 0
+    done = await session.execute(
+        update(MailRow)
+        .where(_to_subscriber(subscriber_ids), MailRow.state == "queued")
+        .values(state="cancelled", last_error="the recipient unsubscribed before it was sent")
+        .execution_options(synchronize_session=False)
+    )
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+async def erase_for_subscribers(session: AsyncSession, subscriber_ids: Sequence[int]) -> int:
+    """The subscribers are deleted: their waiting mails are cancelled, and every mail
+    to them keeps only its record (kind, state, times, Message-ID), not the address or
+    what it said; within the caller's transaction; how many."""
+    if not subscriber_ids:
+        return 0
+    await cancel_for_subscribers(session, subscriber_ids)
+    done = await session.execute(
+        update(MailRow)
+        .where(_to_subscriber(subscriber_ids))
+        .values(recipient="", text="", html="", headers={}, attachments=[])
+        .execution_options(synchronize_session=False)
+    )
+    return int(done.rowcount)  # type: ignore[attr-defined]

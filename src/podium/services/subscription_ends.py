@@ -10,6 +10,7 @@ from sqlalchemy import select
 from podium.domain import subscription as rules
 from podium.domain.errors import NotFound
 from podium.services.context import Context
+from podium.services.mail_queue import cancel_for_subscribers
 from podium.services.subscription_store import (
     Done,
     add_log,
@@ -46,6 +47,7 @@ async def unsubscribe(
         row.withdrawn_at = moment
         row.token_hash = None  # a confirmation link still in a mailbox confirms nothing now
         row.token_expires_at = None
+        await cancel_for_subscribers(session, [row.id])  # "at once": nothing more goes out
         record = scope_record(series.title, scope, events, row.lang)
         add_log(session, rt, row.id, rules.WITHDRAWN, row.consent_version, record, ip, moment)
         return Done(series.title, scope.whole_series, titles)

@@ -15,6 +15,7 @@ from podium.domain.errors import NotFound
 from podium.domain.subscription import Scope
 from podium.services.catalog_common import as_utc
 from podium.services.context import Context
+from podium.services.mail_queue import erase_for_subscribers
 from podium.store.audience_tables import ConsentLogEntry, Subscriber, SubscriberEvent
 from podium.store.tables import Event, Series
 
@@ -111,9 +112,11 @@ async def events_of(
 
 
 async def delete_subscribers(session: AsyncSession, ids: list[int]) -> None:
-    """Subscribers with their chosen events and their whole log (the caller's transaction)."""
+    """Subscribers with their chosen events and their whole log, and the addresses
+    and texts of the mails sent to them (the caller's transaction)."""
     if not ids:
         return
+    await erase_for_subscribers(session, ids)
     await session.execute(delete(ConsentLogEntry).where(ConsentLogEntry.subscriber_id.in_(ids)))
     await session.execute(delete(SubscriberEvent).where(SubscriberEvent.subscriber_id.in_(ids)))
     await session.execute(delete(Subscriber).where(Subscriber.id.in_(ids)))

@@ -247,4 +247,6 @@ def progress_text(counts: Mapping[str, int]) -> str:
     problems = counts["failed"] + counts["unknown"]
     if problems:
         text += ", " + _("%(count)s not delivered or unknown", count=problems)
+    if counts["cancelled"]:
+        text += ", " + _("%(count)s not sent (unsubscribed)", count=counts["cancelled"])
     return text
