@@ -41,6 +41,7 @@ class PublicPages:
             return
         secret = scope["path"].startswith(PREFIX)
         keyed = secret or bool(KEYED_SERIES_PATH.match(scope["path"]))
+        forms = scope["path"].startswith(SERIES_PREFIX)
         scope = dict(scope)
         scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"cookie"]
 
@@ -51,7 +52,7 @@ class PublicPages:
                 # Series pages hold forms (the sign-up, confirming, unsubscribing): with
                 # no-referrer a browser posts them with `Origin: null`, which the Origin
                 # check refuses. same-origin sends nothing to other sites either.
-                headers["referrer-policy"] = "no-referrer" if secret else "same-origin"
+                headers["referrer-policy"] = "same-origin" if forms else "no-referrer"
                 if keyed:
                     headers["cache-control"] = "no-store"
                     headers["x-robots-tag"] = "noindex"
