@@ -195,6 +195,7 @@ def test_demo_creates_its_data_once_and_prints_the_links(
     assert "http://127.0.0.1:8123/present/" in out
     assert "http://127.0.0.1:8123/moderate/1" in out
     assert "http://127.0.0.1:8123/s/qualitaetsarbeit-im-sgb-ii" in out
+    assert f"Mails:            outbox folder {db.parent / 'outbox'}" in out
     assert main(["demo", "--no-serve"]) == 0
     again = capsys.readouterr().out
     assert "http://127.0.0.1:8000/moderate/1" in again

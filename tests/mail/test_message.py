@@ -98,3 +98,26 @@ def test_a_unicode_domain_is_written_in_its_idna_form() -> None:
 def test_the_message_is_seven_bit() -> None:
     data = build_message(queued(invitation()), SETTINGS, now=NOW).as_bytes()
     assert data.isascii()  # any server takes it, 8BITMIME or not
+
+
+def test_a_long_unsubscribe_address_goes_out_as_one_plain_line() -> None:
+    """A series with a long slug: folded, Python would write RFC 2047 encoded-words,
+    which no mail client reads as the unsubscribe URL."""
+    url = (
+        "https://podium.example.org/s/qualitaetsarbeit-im-sgb-ii-chancen-im-wandel-nutzen"
+        "/unsubscribe/PF7301K5RCSjxqnPo8LWZ6l1bjLGQQXYFPz7dTely4M"
+    )
+    headers = {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    data = build_message(queued(invitation(headers=headers)), SETTINGS, now=NOW).as_bytes()
+    assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in data
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in data
+    assert b"=?utf-8?q?=3Chttps" not in data
+    assert (
+        parsed(build_message(queued(invitation(headers=headers)), SETTINGS, now=NOW))[
+            "List-Unsubscribe"
+        ]
+        == f"<{url}>"
+    )

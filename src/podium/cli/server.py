@@ -155,12 +155,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from podium.demo.run import print_demo, simulation
     from podium.demo.seed import ensure_demo
+    from podium.mail.transport import destination
 
     settings = settings_for(args.host, args.port)
     upgrade_database(settings.database_url)
     settings = with_demo_key(settings)
     info = with_runtime(settings, ensure_demo)
-    print_demo(settings.base_url, info)
+    print_demo(settings.base_url, info, destination(settings))
     if args.no_serve:
         return 0
     on_started = None

@@ -16,7 +16,8 @@ from podium.services.catalog import get_event
 OnStarted = Callable[[Runtime, str], Awaitable[None]]
 
 
-def print_demo(base_url: str, info: DemoInfo) -> None:
+def print_demo(base_url: str, info: DemoInfo, mails: str) -> None:
+    """`mails`: where the demo's mails go (an SMTP server, or the outbox folder)."""
     base = base_url.rstrip("/")
     password = info.organiser_password
     if not info.organiser_created:
@@ -34,6 +35,7 @@ def print_demo(base_url: str, info: DemoInfo) -> None:
                 f"  Presenter screen: {base}/present/{info.presenter_token}",
                 f"  Moderator:        {base}/moderate/{info.event_id}",
                 f"  Series page:      {base}/s/{info.series_slug}",
+                f"  Mails:            {mails}",
                 "",
             ]
         ),

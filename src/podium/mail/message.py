@@ -13,16 +13,40 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 
 from podium.domain.mail_sending import NotDeliverable, ascii_address
 from podium.services.mail_queue import Mail
 from podium.settings import Settings
 
+# Headers that hold angle-bracketed URLs (RFC 2369, RFC 8058). Python folds a long
+# value without spaces by turning it into RFC 2047 encoded-words, which no mail client
+# reads as a URL there: these go out as one line (an address is far below SMTP's
+# 998-character limit).
+UNFOLDED = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+
+
+class MailPolicy(EmailPolicy):
+    """The SMTP policy, but the URL headers are never folded or encoded."""
+
+    def _unfolded(self, name: str, value: str) -> str | None:
+        text = str(value)
+        if name.lower() in UNFOLDED and text.isascii() and len(name) + len(text) < 990:
+            return f"{name}: {text}{self.linesep}"
+        return None
+
+    def fold(self, name: str, value: str) -> str:
+        return self._unfolded(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        line = self._unfolded(name, value)
+        return line.encode("ascii") if line else super().fold_binary(name, value)
+
+
 # Bodies in 7 bits (quoted-printable where needed): any SMTP server takes them, without
-# asking whether it speaks 8BITMIME; headers are RFC 2047-encoded by the SMTP policy.
-POLICY = SMTP.clone(cte_type="7bit")
+# asking whether it speaks 8BITMIME; other headers are RFC 2047-encoded where needed.
+POLICY = MailPolicy(linesep="\r\n", cte_type="7bit")
 
 # Headers this module writes itself: a queued mail's extra headers may not replace them.
 OWN_HEADERS = frozenset(
