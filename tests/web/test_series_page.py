@@ -111,6 +111,8 @@ def test_the_organiser_previews_the_page_before_it_is_public(harness: Harness, m
     assert "Preview: this is how the public sees this page." in page.text
     assert "The series is not public yet" in page.text
     assert "Beratung" in page.text and "Intern" not in page.text
+    # the sign-up form as the public will see it, with the default consent text
+    assert f'action="/s/{made.slug}/signup' in page.text and "Consent (version 1)" in page.text
     event = harness.client.get(
         f"/admin/series/{made.series_id}/preview/{made.slugs['Beratung']}?lang=en"
     )

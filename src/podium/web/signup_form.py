@@ -69,11 +69,12 @@ async def signup_form(
     lang: str,
     typed: Typed | None = None,
     refused: RuleViolation | None = None,
+    preview: bool = False,
 ) -> SignupForm | None:
     """The form, or None when the series has nothing to sign up for (no upcoming
-    public event)."""
+    public event) or is not public; `preview`: the organiser's, before it is."""
     events = signable(page)
-    if not page.public or not events:
+    if not (page.public or preview) or not events:
         return None
     consent = await current_consent(rt, page.id)
     if typed is None:

@@ -19,7 +19,8 @@ from podium.web.routes.organiser_forms import (
     parse_id,
     see_other,
 )
-from podium.web.routes.public_series import event_response, series_response
+from podium.web.routes.public_series import event_response, page_language, series_response
+from podium.web.signup_form import signup_form
 
 router = organiser_router()
 
@@ -115,7 +116,9 @@ async def preview_series(request: Request, series_id: str) -> Response:
     rt = runtime(request)
     ident = parse_id(series_id)
     page = await series_page(rt, await series_slug_of(rt, ident), preview=True)
-    return series_response(request, page, preview_of=ident)
+    # the sign-up form as the public will see it (it takes sign-ups once public)
+    signup = await signup_form(rt, page, page_language(request), preview=True)
+    return series_response(request, page, preview_of=ident, signup=signup)
 
 
 @router.get("/admin/series/{series_id}/preview/{event_slug}")
