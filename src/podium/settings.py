@@ -81,6 +81,17 @@ class Settings(BaseSettings):
     metrics_token: str = Field(
         "", description="Bearer token that lets other hosts read /metrics; empty: only this host"
     )
+    metrics_allow: str = Field(
+        "",
+        description="addresses or networks (comma-separated, e.g. 10.0.0.5,10.1.0.0/16) that "
+        "may read /metrics without the token; empty: only this host",
+    )
+    frame_ancestors: str = Field(
+        "",
+        description="origins (space-separated, e.g. https://bbb.example.org) whose pages may "
+        "show presenter views in a frame (BigBlueButton, Jitsi, Teams, an intranet); empty: "
+        "none, unless an event lists its own",
+    )
     writer_queue: int = Field(
         4000,
         gt=0,

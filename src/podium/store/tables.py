@@ -56,6 +56,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     # "organiser" manages series, events and questions; "moderator" runs the events assigned.
     role: Mapped[str] = mapped_column(String(20), default="organiser")
+    # a deactivated account cannot sign in, and its sessions end at once
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -119,6 +121,10 @@ class Event(Base):
     ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # mail its subscribers a reminder the day before (services/invitations.py)
     reminder: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # origins that may show its presenter view in a frame (besides the server's list)
+    frame_ancestors: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # optional: participants type it to join (what it does and does not prevent: docs)
+    access_code: Mapped[str | None] = mapped_column(String(64))
     # The public results link (services/publication.py): its secret, and the options
     # the organiser published with it (questions, open texts, contributions). None: not
     # published; a new secret on every publishing, so that a revoked link stays dead.
@@ -355,3 +361,18 @@ class MailRow(Base):
     # the invitation run it belongs to (store/audience_tables.MailRun), for its progress;
     # no foreign key: the record of a sent mail outlives its event
     run_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class SessionRow(Base):
+    """A signed-in browser. The cookie holds a random secret; this row holds its
+    sha256, so that ending a session (logout, password change, deactivation, an
+    administrator's "end all sessions") holds at once on every process."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
