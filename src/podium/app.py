@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from podium import __version__
+from podium.domain.login_throttle import LoginThrottle
 from podium.housekeeping import housekeeping
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.presence import Presence
@@ -42,6 +42,7 @@ from podium.web.routes import (
     word_edits,
 )
 from podium.web.security import SecurityMiddleware
+from podium.web.server_sessions import ServerSessions
 from podium.web.static_files import VersionedStatic
 from podium.web.templating import make_templates
 
@@ -113,14 +114,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.mail_sender = mail_sender
     # Inside the session and language middlewares: its 413 page is rendered like any other.
     app.add_middleware(BodyLimit)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key,
-        session_cookie="podium_session",
-        same_site="lax",
-        https_only=settings.secure_cookies,
-        max_age=60 * 60 * 12,
-    )
+    app.state.login_throttle = LoginThrottle()  # per process: see domain/login_throttle
+    # Sessions kept in the database (web/server_sessions), not in a signed cookie.
+    app.add_middleware(ServerSessions, rt=rt, secure=settings.secure_cookies)
     app.add_middleware(
         SecurityMiddleware,
         default_language=settings.default_language,

@@ -67,13 +67,13 @@ def test_clearing_deletes_them_and_says_what_went(admin: Admin, with_audience: D
 
     done = admin.post(f"/admin/events/{event_id}/clear")
     assert done.status_code == 303
-    assert done.headers["location"] == f"/admin/events/{event_id}/clear"
+    assert done.headers["location"] == f"/admin/events/{event_id}/clear?deleted=2.1.2"
     page = admin.get(done.headers["location"]).text
     assert "Deleted: 2 answers, 1 contribution, 2 participants." in page
     assert all(stream.closed for stream in streams)  # screens and phones reconnect afresh
     assert respondents(h, with_audience) == 0
     assert h_counts(admin, with_audience) == Counts()
-    again = admin.get(f"/admin/events/{event_id}/clear").text  # said once; now nothing left
+    again = admin.get(f"/admin/events/{event_id}/clear").text  # said there; now nothing left
     assert "Nothing to delete" in again and "Deleted:" not in again
     assert admin.get(f"/admin/events/{event_id}").status_code == 200  # the event stays
 

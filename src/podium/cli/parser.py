@@ -13,7 +13,12 @@ from podium.cli.mail import add_mail_command
 from podium.cli.purge import add_purge_command
 from podium.cli.secret_key import cmd_secret_key
 from podium.cli.server import cmd_demo, cmd_serve
-from podium.cli.users import cmd_user_create, cmd_user_password
+from podium.cli.users import (
+    cmd_user_active,
+    cmd_user_create,
+    cmd_user_end_sessions,
+    cmd_user_password,
+)
 from podium.cli.words import add_words_command
 
 DEFAULT_HOST = "127.0.0.1"
@@ -81,6 +86,16 @@ def parser() -> argparse.ArgumentParser:
     password.add_argument("email")
     password.add_argument("--password", help="else asked twice (or one line from stdin)")
     password.set_defaults(func=cmd_user_password)
+    for name, what in (
+        ("deactivate", "refuse an account's sign-in and end its sessions"),
+        ("activate", "let a deactivated account sign in again"),
+    ):
+        toggle = user.add_parser(name, help=what)
+        toggle.add_argument("email")
+        toggle.set_defaults(func=cmd_user_active)
+    end = user.add_parser("end-sessions", help="sign an account out on every browser")
+    end.add_argument("email")
+    end.set_defaults(func=cmd_user_end_sessions)
 
     event = sub.add_parser("event", help="events").add_subparsers(
         dest="event_command", required=True, metavar="COMMAND"

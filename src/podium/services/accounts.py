@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium.domain.errors import NotFound, RuleViolation
 from podium.services.catalog_common import check_storable
 from podium.services.context import Context
+from podium.services.web_sessions import end_user_sessions
 from podium.store.tables import Event, EventModerator, User
 
 MIN_PASSWORD = 10
@@ -83,13 +84,14 @@ async def authenticate(rt: Context, email: str, password: str) -> User | None:
     """The user with this email and password, or None.
 
     An unknown email costs as much time as a wrong password, so that response times
-    do not tell which addresses have accounts."""
+    do not tell which addresses have accounts. A deactivated account is refused
+    after the same work, with the same answer."""
     async with rt.sessions() as session:
         user = await _by_email(session, email)
     if user is None:
         await _verify(await _dummy_hash(), password or "")
         return None
-    if not await _verify(user.password_hash, password or ""):
+    if not await _verify(user.password_hash, password or "") or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         # Costs were raised since this hash was made; the plain password is only here now.
@@ -116,7 +118,10 @@ async def list_users(rt: Context) -> list[User]:
         return list(await session.scalars(select(User).order_by(User.email)))
 
 
-async def set_password(rt: Context, email: str, password: str) -> None:
+async def set_password(rt: Context, email: str, password: str, keep: str | None = None) -> int:
+    """A new password ends the account's other sessions (whoever knew the old one is
+    out at once); `keep` is the session that changed it, if it was one. Returns how
+    many sessions ended."""
     check_password(password)
     password_hash = await _hash(password)
     async with rt.sessions() as session, session.begin():
@@ -124,6 +129,28 @@ async def set_password(rt: Context, email: str, password: str) -> None:
         if user is None:
             raise NotFound("unknown_user")
         user.password_hash = password_hash
+        user_id = user.id
+    return await end_user_sessions(rt, user_id, keep=keep)
+
+
+async def set_active(rt: Context, email: str, active: bool) -> int:
+    """(De)activate an account. A deactivated one cannot sign in and its sessions end
+    now; returns how many ended."""
+    async with rt.sessions() as session, session.begin():
+        user = await _by_email(session, email)
+        if user is None:
+            raise NotFound("unknown_user")
+        user.active = active
+        user_id = user.id
+    return 0 if active else await end_user_sessions(rt, user_id)
+
+
+async def end_sessions(rt: Context, email: str) -> int:
+    """The administrator's "end all sessions" of one account; how many ended."""
+    user = await get_user_by_email(rt, email)
+    if user is None:
+        raise NotFound("unknown_user")
+    return await end_user_sessions(rt, user.id)
 
 
 async def can_moderate(rt: Context, user: User, event_id: int) -> bool:

@@ -37,9 +37,15 @@ async def require_moderator(request: Request, event_id: int) -> User:
     return user
 
 
+CSRF_HEADER = "x-csrf-token"
+
+
 async def checked_form(request: Request) -> dict[str, str]:
-    """The posted form, after its CSRF token is checked; single values as strings."""
+    """The posted form, after its CSRF token is checked (the form field `csrf`, or
+    the X-CSRF-Token header the API documents: scripts send either); single values
+    as strings."""
     form = await request.form()
-    if not csrf_ok(request, str(form.get("csrf", ""))):
+    submitted = str(form.get("csrf", "")) or request.headers.get(CSRF_HEADER, "")
+    if not csrf_ok(request, submitted):
         raise Forbidden("csrf")
     return {key: str(value) for key, value in form.items()}

@@ -11,7 +11,6 @@ from starlette.responses import Response
 from podium import i18n
 from podium.domain.codes import MAX_ID
 from podium.runtime import Runtime
-from podium.services.accounts import get_user
 from podium.store.tables import User
 from podium.web.security import csrf_token
 
@@ -50,13 +49,12 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 
 async def current_user(request: Request) -> User | None:
-    """The signed-in account, or None; remembered on request.state for templates."""
+    """The signed-in account, or None; remembered on request.state for templates.
+    web/server_sessions found it (or found that there is none) before the route."""
     if hasattr(request.state, "user"):
         return request.state.user
-    user = None
-    user_id = request.session.get("user_id")
-    if isinstance(user_id, int):
-        user = await get_user(runtime(request), user_id)
+    found = getattr(request.state, "web_session", None)
+    user = found.user if found is not None else None
     request.state.user = user
     return user
 

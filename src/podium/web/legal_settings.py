@@ -5,10 +5,11 @@ match the cookies really set)."""
 from __future__ import annotations
 
 from podium.domain.legal_facts import LegalSettings
+from podium.domain.web_session import LIFETIME_HOURS
 from podium.settings import Settings
 
 PARTICIPANT_COOKIE_DAYS = 30  # web/security.give_participant_cookie
-SESSION_HOURS = 12  # app.py's SessionMiddleware
+SESSION_HOURS = LIFETIME_HOURS  # domain/web_session: a session's absolute lifetime
 LANGUAGE_COOKIE_DAYS = 365  # web/routes/auth.py, POST /lang
 
 

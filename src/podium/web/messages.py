@@ -67,6 +67,9 @@ MESSAGES: dict[str, str] = {
     "email_too_long": N_("An e-mail address may have at most %(max)s characters."),
     "password_too_short": N_("The password needs at least %(min)s characters."),
     "bad_login": N_("E-mail address or password is wrong."),
+    "login_throttled": N_(
+        "Too many failed sign-ins. Please wait %(minutes)s minutes and try again."
+    ),
     "cross_origin": N_("Requests from other websites are not accepted."),
     "csrf": N_("The form has expired. Please reload the page and try again."),
     "forbidden": N_("You are not allowed to do this."),

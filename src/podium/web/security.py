@@ -4,7 +4,6 @@ participant's anonymous token."""
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium.domain.codes import new_token
 from podium.domain.unsubscribe import is_unsubscribe_path
+from podium.domain.web_session import anonymous_cookie, anonymous_csrf, new_csrf
 from podium.i18n import LANG_COOKIE, current_lang, negotiate
 from podium.web.messages import message
 
@@ -77,6 +77,15 @@ class SecurityMiddleware:
 
 
 def _same_origin(headers: Headers) -> bool:
+    # Sec-Fetch-Site is set by the browser and cannot be forged by a page: it says
+    # what the Origin check can only guess behind a proxy that rewrites Host.
+    site = headers.get("sec-fetch-site")
+    if site == "cross-site":
+        return False
+    if site == "same-origin":
+        return True
+    # same-site (a sibling host, perhaps someone else's), none, or an older browser:
+    # the Origin must then name this host.
     origin = headers.get("origin")
     if origin is None:
         return True  # non-browser clients and old browsers: CSRF tokens still guard forms
@@ -84,16 +93,27 @@ def _same_origin(headers: Headers) -> bool:
     return urlsplit(origin).netloc == host
 
 
+def _expected_csrf(request: Request) -> str | None:
+    """The signed-in session's token (web/server_sessions looked it up), else the one
+    a browser that has not signed in holds in its session cookie (for the sign-in
+    form), else the one made for this request."""
+    found = getattr(request.state, "web_session", None)
+    if found is not None:
+        return str(found.csrf)
+    made: str | None = getattr(request.state, "new_anonymous_csrf", None)
+    return made or anonymous_csrf(getattr(request.state, "session_cookie_in", None))
+
+
 def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
+    token = _expected_csrf(request)
     if not token:
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
+        token = request.state.new_anonymous_csrf = new_csrf()
+        request.state.session_cookie_out = anonymous_cookie(token)
     return token
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
-    expected = request.session.get("csrf")
+    expected = _expected_csrf(request)
     return bool(expected and submitted and hmac.compare_digest(expected, submitted))
 
 

@@ -14,15 +14,18 @@ from podium.web.deps import render, runtime
 from podium.web.routes.organiser_forms import organiser_router, parse_id, see_other
 
 router = organiser_router()
-CLEARED = "cleared"  # the session's note of what the last clearing deleted
+# What the last clearing deleted travels in the redirect's query (answers,
+# contributions, participants), not in the session: the session is a database row
+# with no room for notes, and a query holds on every process. The worst a crafted
+# link can do is show wrong numbers to an organiser, beside the real counts.
+CLEARED = "deleted"
 
 
 @router.get("/admin/events/{event_id}/clear")
-async def confirm_clear(request: Request, event_id: str) -> Response:
+async def confirm_clear(request: Request, event_id: str, deleted: str = "") -> Response:
     rt = runtime(request)
     event = await catalog.get_event(rt, parse_id(event_id))
-    note = request.session.pop(CLEARED, None)
-    cleared = note["counts"] if isinstance(note, dict) and note.get("event") == event.id else None
+    cleared = _counts(deleted)
     return render(
         request,
         "organiser/clear_data.html",
@@ -37,8 +40,13 @@ async def clear(request: Request, event_id: str) -> Response:
     ident = parse_id(event_id)
     await checked_form(request)
     counts = await clear_event_data(runtime(request), ident)
-    request.session[CLEARED] = {
-        "event": ident,
-        "counts": [counts.answers, counts.contributions, counts.participants],
-    }
-    return see_other(f"/admin/events/{ident}/clear")
+    note = f"{counts.answers}.{counts.contributions}.{counts.participants}"
+    return see_other(f"/admin/events/{ident}/clear?{CLEARED}={note}")
+
+
+def _counts(note: str) -> list[int] | None:
+    """The three counts of a `deleted` note, or None when it is not one."""
+    parts = note.split(".")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 9 for p in parts):
+        return None
+    return [int(p) for p in parts]
