@@ -108,6 +108,8 @@ def csrf_token(request: Request) -> str:
     token = _expected_csrf(request)
     if not token:
         token = request.state.new_anonymous_csrf = new_csrf()
+        # web/server_sessions sends it with the response (only pages with a form
+        # ask: a reader of public pages gets no cookie).
         request.state.session_cookie_out = anonymous_cookie(token)
     return token
 
