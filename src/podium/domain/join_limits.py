@@ -93,13 +93,14 @@ class Buckets:
         return 0
 
     def _prune(self, now: float) -> None:
-        """Drop full buckets; if still too many, the ones touched longest ago."""
+        """Drop full buckets; if still too many, the fullest down to half the bound:
+        an emptied bucket (a script's) is the last to be forgotten."""
         for key in [k for k in self._levels if self.level(k, now) >= self.capacity]:
             del self._levels[key]
-        excess = len(self._levels) - self.max_keys // 2
-        if excess > 0 and len(self._levels) > self.max_keys:
-            oldest = sorted(self._levels, key=lambda k: self._levels[k][1])[:excess]
-            for key in oldest:
+        if len(self._levels) > self.max_keys:
+            excess = len(self._levels) - self.max_keys // 2
+            fullest = sorted(self._levels, key=lambda k: -self.level(k, now))[:excess]
+            for key in fullest:
                 del self._levels[key]
 
     def __len__(self) -> int:
