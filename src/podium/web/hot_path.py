@@ -30,7 +30,8 @@ from podium.domain.participant_token import TokenRefused
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
 from podium.runtime import Runtime
-from podium.services.participation import submit_answer
+from podium.services.live_cache import LiveEvent
+from podium.services.participation import submit_answer, token_hash
 from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.messages import message
 from podium.web.participant_identity import ParticipantIdentity, identity
@@ -159,12 +160,11 @@ class HotPath:
         ):
             return None
         who = self.identity(scope)
-        host = _host(scope)
-        if who.lookups_blocked(host):
-            return None  # the full app refuses it, as it refuses every lookup of the address
         event = await self.runtime.live.by_code(code)
         if event is None:
             return None
+        if who.lookups_blocked(_host(scope)) and not self._known(event, token):
+            return None  # the full app refuses it, whether the code exists or not
         lang = request.language(event.language)
         context = i18n.current_lang.set(lang)
         try:
@@ -186,6 +186,15 @@ class HotPath:
         finally:
             i18n.current_lang.reset(context)
 
+    def _known(self, event: LiveEvent, token: str | None) -> bool:
+        """Whether the token answered in this event before (this process remembers it):
+        while its address is refused lookups for guessing codes, a participant who
+        is already in goes on answering, and a guesser still learns nothing."""
+        if token is None or self._identity is None or not self._identity.valid(token):
+            return False
+        digest = token_hash(event.participant_salt, token)
+        return self.runtime.writer.known_participant(event.id, digest) is not None
+
     def _server_error(self, scope: Scope) -> Reply:
         """The contract's 500 (web/errors.py), in the caller's language: this path's
         callers are scripts (JSON answers, EventSource), so it is JSON."""
@@ -199,12 +208,12 @@ class HotPath:
     async def _stream(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
         try:
             who = self.identity(scope)
-            if who.lookups_blocked(_host(scope)):
-                return False  # the full app refuses it
             event = await self.runtime.live.by_code(code)
             if event is None:
                 return False
             request = _Request(scope)
+            if who.lookups_blocked(_host(scope)) and not self._known(event, request.token):
+                return False  # the full app refuses it, whether the code exists or not
             if event.access_code and not who.admitted(event, request.token, request.cookies):
                 return False  # the full app refuses it (and checks the token)
             lang = request.language(event.language)

@@ -22,6 +22,7 @@ from podium.services.live_cache import LiveEvent
 from podium.settings import Settings
 
 ACCESS_COOKIE = "podium_a"  # + the event's id: one admission per event
+VERIFIED_KEPT = 100_000  # tokens remembered as verified: ~10 MB at most
 JOIN_FAILURE_WINDOW = 600.0  # seconds: join_code_failures counts in ten minutes
 
 
@@ -44,9 +45,20 @@ class ParticipantIdentity:
         failures = settings.join_code_failures
         self.failures = Buckets(failures, failures / JOIN_FAILURE_WINDOW)
         self.clock = clock
+        self._verified: set[str] = set()
 
     def valid(self, token: str | None) -> bool:
-        return tokens.verify(self.token_key, token)
+        """Whether podium issued the token. Tokens that verified are remembered (a set
+        lookup instead of an HMAC on each of a participant's answers); only those, so
+        that invented ones cannot fill it, and at most VERIFIED_KEPT of them."""
+        if token in self._verified:
+            return True
+        if not tokens.verify(self.token_key, token):
+            return False
+        if len(self._verified) >= VERIFIED_KEPT:
+            self._verified.clear()
+        self._verified.add(token)  # type: ignore[arg-type]  # verified: a str
+        return True
 
     def issue(self, host: str | None) -> str:
         """A new token for a client at `host`; Throttled when its address had its share."""
