@@ -20,6 +20,8 @@ def event_with_code(admin: Admin, code: str = "Blau 42") -> tuple[int, str, int]
     h = admin.h
     form = admin.get(f"/admin/events/{event_id}/edit").text
     assert f'value="{code}"' in form
+    page = admin.get(f"/admin/events/{event_id}").text
+    assert f'<dt>Participant access code</dt><dd class="organiser-code">{code}</dd>' in page
     question = h.run(add_question, h.rt, event_id, QuestionInput("scale", "Wie zufrieden?", [], {}))
     h.run(live_control.go_live, h.rt, event_id, question.id)
     event = h.run(catalog.get_event, h.rt, event_id)

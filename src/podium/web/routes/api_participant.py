@@ -33,7 +33,7 @@ async def _event(request: Request, code: str) -> LiveEvent:
     return await find_event(request, normalised)
 
 
-def _admit(request: Request, event: LiveEvent, token: str) -> None:
+def _admit(request: Request, event: LiveEvent, token: str | None) -> None:
     """Refused (403) unless the event needs no access code or this token was admitted."""
     if not identity(request.app).admitted(event, token, request.cookies):
         raise TokenRefused("access_code_required")
@@ -50,11 +50,12 @@ async def join_event(
     event = await _event(request, code)
     rt = runtime(request)
     known = participant_token(request)
+    entering = access_code is not None and bool(event.access_code)
+    if not entering:
+        _admit(request, event, known)  # before a token is issued for nothing
     token = ensure_participant_cookie(request, response, rt.settings.secure_cookies)
-    if access_code is not None and event.access_code:
-        _enter(request, response, event, token, access_code)
-    else:
-        _admit(request, event, token)
+    if entering:
+        _enter(request, response, event, token, access_code or "")
     response.headers["Cache-Control"] = "no-store"
     question = event.current
     if question is None:
@@ -83,10 +84,10 @@ async def submit_answer(
     answer stores nothing. Sets the participant cookie if it is missing."""
     event = await _event(request, code)
     rt = runtime(request)
+    _admit(request, event, participant_token(request))  # before a token is issued for nothing
     token = ensure_participant_cookie(
         request, response, rt.settings.secure_cookies, replace_invalid=False
     )
-    _admit(request, event, token)
     try:
         submitted = await participation.submit_answer(
             rt, event, token, body.question_id, body.value, body.answer_id
