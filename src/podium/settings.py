@@ -180,6 +180,21 @@ class Settings(BaseSettings):
         "deleted by the server itself; 0: kept until an organiser deletes them or runs "
         "`podium purge`",
     )
+    participant_tokens_burst: int = Field(
+        300,
+        ge=0,
+        description="participant tokens one client address gets at once (a room of phones "
+        "behind one NAT); then `participant_tokens_per_second`; 0: no limit; per process",
+    )
+    participant_tokens_per_second: float = Field(
+        3.0, ge=0, description="how fast an address's participant tokens come back"
+    )
+    join_code_failures: int = Field(
+        30,
+        ge=0,
+        description="wrong join or access codes one client address may try in ten minutes "
+        "before it waits (the right code never counts); 0: no limit; per process",
+    )
 
     @model_validator(mode="after")
     def _secure_behind_https(self) -> Self:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from podium.bench.server import ServerProcess, server_environment
 from podium.cli import main as podium_command
+from podium.domain.participant_token import derive_key, issue
 from podium.runtime import Runtime
 from podium.services import accounts
 from podium.services.event_io import import_event
@@ -30,6 +31,14 @@ PG_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("PODIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "scale-out-test-secret-key-long-enough"
+
+
+def issued_token() -> str:
+    """A participant token as the test servers issue it (they run with SECRET_KEY): a
+    test that makes thousands of participants need not load a page for each."""
+    return issue(derive_key(SECRET_KEY, "participant-token"))
+
+
 ORGANISER = "orga@example.org"
 PASSWORD = "correct horse battery"
 START_TIMEOUT = 30.0

@@ -17,10 +17,19 @@ import httpx
 
 from podium.bench.server import ServerProcess, server_environment
 from podium.demo.seed import ORGANISER_EMAIL, ORGANISER_PASSWORD, ensure_demo, open_polls
+from podium.domain.participant_token import derive_key, issue
 from podium.runtime import Runtime
 from podium.settings import Settings
 
 SECRET_KEY = "scale-test-secret-key-that-is-long-enough"
+
+
+def issued_token() -> str:
+    """A participant token as the test servers issue it (they run with SECRET_KEY): a
+    test that makes thousands of participants need not load a page for each."""
+    return issue(derive_key(SECRET_KEY, "participant-token"))
+
+
 START_TIMEOUT = 30.0
 
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from podium.bench.server import ServerProcess
-from podium.domain.codes import new_token
 from tests.scale.crash_helpers import (
     AnswerClient,
     DemoDb,
     TransportFailure,
+    issued_token,
     prepare_demo,
     server_process,
     server_results,
@@ -186,7 +186,7 @@ def test_acknowledged_answers_survive_sigkill(tmp_path: Path, migrated_template:
     seed = int(os.environ.get("PODIUM_CRASH_SEED", time.time_ns() % 1_000_000))
     db = prepare_demo(sqlite_settings(tmp_path, migrated_template))
     server = server_process(db.url, tmp_path / "server.log")
-    load = Load(db, server, seed, [new_token() for _ in range(PARTICIPANTS)])
+    load = Load(db, server, seed, [issued_token() for _ in range(PARTICIPANTS)])
     server.start()
     started = time.monotonic()
     try:

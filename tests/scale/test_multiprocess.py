@@ -21,8 +21,7 @@ import asyncpg
 import httpx
 
 from podium.bench.server import ServerProcess
-from podium.domain.codes import new_token
-from tests.scale.conftest import OPTIONS, ORGANISER, PASSWORD, Cluster
+from tests.scale.conftest import OPTIONS, ORGANISER, PASSWORD, Cluster, issued_token
 
 Frame = tuple[str, dict[str, Any]]
 
@@ -207,7 +206,9 @@ async def test_a_vote_on_one_process_reaches_a_presenter_on_the_other(cluster: C
             )
             await frames.wait_for(results_of(question, {"Alpha": 0, "Beta": 0, "Gamma": 0}))
             sent = time.monotonic()
-            assert await answer(http, cluster.a, cluster, new_token(), question, alpha) == "created"
+            assert (
+                await answer(http, cluster.a, cluster, issued_token(), question, alpha) == "created"
+            )
             await frames.wait_for(results_of(question, {"Alpha": 1, "Beta": 0, "Gamma": 0}), 1.0)
             assert time.monotonic() - sent < 1.0
 
@@ -229,7 +230,7 @@ async def test_two_processes_answering_at_once_keep_exact_tallies(cluster: Clust
         requests: list[tuple[ServerProcess, str, int, str]] = []
         for n in range(200):
             here, there = (cluster.a, cluster.b) if n % 2 else (cluster.b, cluster.a)
-            participant, answer_id, option = new_token(), str(uuid.uuid4()), rng.choice(options)
+            participant, answer_id, option = issued_token(), str(uuid.uuid4()), rng.choice(options)
             requests.append((here, participant, option, answer_id))
             if n % 10 == 0:  # a retry after a time-out, which went to the other process
                 requests.append((there, participant, option, answer_id))
@@ -255,7 +256,7 @@ async def test_a_killed_process_comes_back_exact_and_live(cluster: Cluster) -> N
     again, rebuilds its tallies from the database and follows the live answers."""
     question = cluster.questions[2]
     options = cluster.options[question]
-    participants = [new_token() for _ in range(40)]
+    participants = [issued_token() for _ in range(40)]
     async with httpx.AsyncClient(timeout=30) as organiser, httpx.AsyncClient(timeout=30) as http:
         csrf = await login(organiser, cluster.a)
         await go_live(organiser, cluster.a, csrf, cluster, question)
@@ -292,7 +293,7 @@ async def test_a_killed_process_comes_back_exact_and_live(cluster: Cluster) -> N
         async with presenter(http, cluster.b, cluster) as frames:
             await frames.wait_for(results_of(question, by_label(cluster, question, stored)))
             sent = time.monotonic()
-            await answer(http, cluster.a, cluster, new_token(), question, options[1])
+            await answer(http, cluster.a, cluster, issued_token(), question, options[1])
             stored[options[1]] += 1
             await frames.wait_for(results_of(question, by_label(cluster, question, stored)), 1.0)
             assert time.monotonic() - sent < 1.0

@@ -25,10 +25,10 @@ import httpx
 import pytest
 
 from podium.bench.server import ServerProcess
-from podium.domain.codes import new_token
 from tests.scale.crash_helpers import (
     AnswerClient,
     DemoDb,
+    issued_token,
     metric,
     prepare_demo,
     server_process,
@@ -132,7 +132,7 @@ async def answer_as_new_participants(
 ) -> None:
     """Each answer by a new participant: the respondents shown grow by one per answer."""
     while time.monotonic() < until:
-        client = AnswerClient(port, f"podium_p={new_token()}")
+        client = AnswerClient(port, f"podium_p={issued_token()}")
         body = {"question_id": question_id, "answer_id": str(uuid.uuid4()), "value": [option]}
         try:
             status, data = await client.post_json(f"/p/{code}/answer", body, 10.0)
@@ -299,7 +299,7 @@ def test_reconnect_with_last_event_id_starts_with_the_full_state(server: Server)
 
     async def answer_and_count() -> int:
         for option in db.options[question_id][:3]:
-            client = AnswerClient(process.port, f"podium_p={new_token()}")
+            client = AnswerClient(process.port, f"podium_p={issued_token()}")
             body = {"question_id": question_id, "answer_id": str(uuid.uuid4()), "value": [option]}
             status, _ = await client.post_json(f"/p/{db.join_code}/answer", body, 10.0)
             client.close()

@@ -71,6 +71,12 @@ async def join(lanes: Lanes, code: str, errors: Errors) -> str | None:
         except httpx.HTTPError as exc:
             errors.exception("join", exc)
             return None
+    if response.status_code == 429:
+        # podium limits new participants per client address, and every one of the
+        # bench's comes from this machine: docs/BENCHMARKS.md starts the server with
+        # PODIUM_PARTICIPANT_TOKENS_BURST=0.
+        errors.add("join", "HTTP 429 (set PODIUM_PARTICIPANT_TOKENS_BURST=0 on the server)")
+        return None
     if response.status_code != 200:
         errors.add("join", f"HTTP {response.status_code}")
         return None

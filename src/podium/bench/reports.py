@@ -302,7 +302,14 @@ def run(config: Config, argv: list[str], log: Log) -> dict[str, Any]:
         },
         "render": renders(database_url, data, config.runs, log),
     }
-    server = ServerProcess(server_environment(database_url, SECRET_KEY), folder / "server.log")
+    server = ServerProcess(
+        server_environment(
+            database_url,
+            SECRET_KEY,
+            participant_tokens_burst="0",  # all from one address
+        ),
+        folder / "server.log",
+    )
     server.start()
     server.wait_ready()
     try:

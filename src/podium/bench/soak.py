@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from podium.bench.participants import cookie_token
 from podium.bench.system import rss_kib
 from podium.settings import Settings
 
@@ -106,7 +107,14 @@ async def _one_event(app: Any, n: int, participants: int, devices: int, result: 
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
         for i in range(participants):
-            cookie = {"Cookie": f"podium_p={secrets.token_urlsafe(32)}"}
+            client.cookies.clear()  # another browser
+            page = await client.get(f"/p/{code}")  # joins as one: podium issues the token
+            token = cookie_token(page)
+            client.cookies.clear()  # sent by hand below, as every participant's own
+            if token is None:
+                result.errors.append(f"event {n}: join HTTP {page.status_code}, no token")
+                continue
+            cookie = {"Cookie": f"podium_p={token}"}
             json_headers = {**cookie, "Accept": "application/json"}
             body = {"question_id": question.id, "answer_id": str(uuid.uuid4())}
             answer = await client.post(
@@ -153,7 +161,10 @@ async def soak(
     with tempfile.TemporaryDirectory(prefix="podium-soak-") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'soak.db'}"
         settings = Settings(
-            database_url=url, secret_key=secrets.token_urlsafe(32), screen_tick=0.05
+            database_url=url,
+            secret_key=secrets.token_urlsafe(32),
+            screen_tick=0.05,
+            participant_tokens_burst=0,  # every participant comes from this one process
         )
         if database_url is None:
             from podium.store.migrate import upgrade_in_thread

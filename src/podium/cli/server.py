@@ -167,6 +167,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     on_started = None
     if args.simulate:
         on_started = simulation(info.event_id, info.join_code, args.simulate)
+        if 0 < settings.participant_tokens_burst < args.simulate:
+            # the simulated audience joins at once, from this machine's one address
+            settings = settings.model_copy(update={"participant_tokens_burst": args.simulate})
     return run_server(settings, args.host, args.port, on_started, access_log=args.access_log)
 
 

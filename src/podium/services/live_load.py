@@ -77,6 +77,7 @@ async def load_event(
             screen_mode=event.screen_mode,
             screen_shows_participants=event.screen_shows_participants,
             participant_salt=event.participant_salt,
+            access_code=event.access_code,
         )
 
 

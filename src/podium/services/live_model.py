@@ -49,6 +49,8 @@ class LiveEvent:
     screen_shows_participants: bool = False  # how many are connected, on the screen
     # salts its participants' token hashes (services/participation.token_hash)
     participant_salt: str = ""
+    # the participant access code (Event.access_code), None: the join code is enough
+    access_code: str | None = None
 
     @property
     def current(self) -> LiveQuestion | None:

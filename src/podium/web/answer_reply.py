@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from podium.domain.errors import Overloaded, RuleViolation
+from podium.domain.join_limits import Throttled
 from podium.i18n import gettext as _
 from podium.services.participation import Submitted
 from podium.web.messages import message
@@ -30,5 +31,8 @@ def refused(exc: RuleViolation) -> dict[str, str]:
 
 def refused_headers(exc: RuleViolation) -> dict[str, str]:
     """An overloaded server refuses at once; the script sends the same answer again
-    (with the same answer id, so it is never counted twice) after Retry-After."""
-    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, Overloaded) else {}
+    (with the same answer id, so it is never counted twice) after Retry-After. A
+    throttled address (429) is told when it may try again."""
+    if isinstance(exc, Overloaded | Throttled):
+        return {"Retry-After": str(exc.retry_after)}
+    return {}

@@ -103,7 +103,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RuleViolation)
     async def rule_violation(request: Request, exc: RuleViolation) -> Response:
-        return error_response(request, exc.status, exc.code, message(exc.code, exc.params))
+        retry = getattr(exc, "retry_after", None)  # Throttled, Overloaded
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return error_response(request, exc.status, exc.code, message(exc.code, exc.params), headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

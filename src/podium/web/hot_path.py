@@ -26,12 +26,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from podium import i18n
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation, TooLarge
+from podium.domain.participant_token import TokenRefused
 from podium.live.fanout import DEVICE, Fanout
 from podium.live.sse import EventStream
 from podium.runtime import Runtime
-from podium.services.participation import submit_answer
+from podium.services.live_cache import LiveEvent
+from podium.services.participation import submit_answer, token_hash
 from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.messages import message
+from podium.web.participant_identity import ParticipantIdentity, identity
 from podium.web.security import CSP, PARTICIPANT_COOKIE
 
 log = logging.getLogger(__name__)
@@ -72,8 +75,8 @@ class _Request:
 
     @property
     def token(self) -> str | None:
-        token = self.cookies.get(PARTICIPANT_COOKIE)
-        return token if token and 32 <= len(token) <= 64 else None
+        """The participant cookie as sent: whether podium issued it is checked later."""
+        return self.cookies.get(PARTICIPANT_COOKIE) or None
 
     @property
     def same_origin(self) -> bool:
@@ -95,6 +98,12 @@ class HotPath:
         self.app = app
         self.runtime = runtime
         self.fanout = fanout
+        self._identity: ParticipantIdentity | None = None
+
+    def identity(self, scope: Scope) -> ParticipantIdentity:
+        if self._identity is None:
+            self._identity = identity(scope["app"])
+        return self._identity
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -150,12 +159,19 @@ class HotPath:
             or not request.same_origin
         ):
             return None
+        who = self.identity(scope)
         event = await self.runtime.live.by_code(code)
         if event is None:
             return None
+        if who.lookups_blocked(_host(scope)) and not self._known(event, token):
+            return None  # the full app refuses it, whether the code exists or not
         lang = request.language(event.language)
         context = i18n.current_lang.set(lang)
         try:
+            if not who.valid(token):
+                raise TokenRefused("participant_token_invalid")
+            if not who.admitted(event, token, request.cookies):
+                raise TokenRefused("access_code_required")
             body = await _read_body(receive)
             if body is None:
                 return GONE  # gone before its answer was read: nothing stored, nobody to tell
@@ -170,6 +186,15 @@ class HotPath:
         finally:
             i18n.current_lang.reset(context)
 
+    def _known(self, event: LiveEvent, token: str | None) -> bool:
+        """Whether the token answered in this event before (this process remembers it):
+        while its address is refused lookups for guessing codes, a participant who
+        is already in goes on answering, and a guesser still learns nothing."""
+        if token is None or self._identity is None or not self._identity.valid(token):
+            return False
+        digest = token_hash(event.participant_salt, token)
+        return self.runtime.writer.known_participant(event.id, digest) is not None
+
     def _server_error(self, scope: Scope) -> Reply:
         """The contract's 500 (web/errors.py), in the caller's language: this path's
         callers are scripts (JSON answers, EventSource), so it is JSON."""
@@ -182,10 +207,16 @@ class HotPath:
 
     async def _stream(self, code: str, scope: Scope, receive: Receive, send: Send) -> bool:
         try:
+            who = self.identity(scope)
             event = await self.runtime.live.by_code(code)
             if event is None:
                 return False
-            lang = _Request(scope).language(event.language)
+            request = _Request(scope)
+            if who.lookups_blocked(_host(scope)) and not self._known(event, request.token):
+                return False  # the full app refuses it, whether the code exists or not
+            if event.access_code and not who.admitted(event, request.token, request.cookies):
+                return False  # the full app refuses it (and checks the token)
+            lang = request.language(event.language)
             await self.runtime.board.get(event.id)  # its first frame holds the contributions
             subscriber = self.fanout.subscribe(event.id, DEVICE, lang)
         except Exception:  # nothing sent yet: the caller still gets the contract's 500
@@ -197,6 +228,11 @@ class HotPath:
         headers = [*SECURITY_HEADERS, (b"content-language", lang.encode())]
         await EventStream(self.fanout, subscriber, headers)(scope, receive, send)
         return True
+
+
+def _host(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
 
 
 async def _read_body(receive: Receive) -> bytes | None:

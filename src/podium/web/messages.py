@@ -45,6 +45,22 @@ MESSAGES: dict[str, str] = {
     "unknown_event": N_("This event does not exist (any more)."),
     "unknown_code": N_("There is no event with this code."),
     "bad_join_code": N_("Please enter the 8-digit code shown on the screen."),
+    "participant_token_invalid": N_(
+        "Your browser's participant identity is not valid here. Please reload the page."
+    ),
+    "too_many_participants": N_(
+        "Too many participants are joining from your network right now. "
+        "Please try again in %(seconds)s seconds."
+    ),
+    "too_many_wrong_codes": N_(
+        "Too many wrong codes were tried from your network. "
+        "Please try again in %(seconds)s seconds."
+    ),
+    "access_code_required": N_(
+        "This event needs its access code. Please reload the page and enter it."
+    ),
+    "wrong_access_code": N_("This access code is not right. Please check it and try again."),
+    "access_code_too_long": N_("The access code may have at most %(max)s characters."),
     "too_few_options": N_("A choice question needs at least %(min)s options."),
     "too_many_options": N_("A question may have at most %(max)s options."),
     "empty_option": N_("Options must not be empty."),

@@ -12,11 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from podium.domain.codes import new_token
+from podium.domain.participant_token import TokenRefused
 from podium.domain.unsubscribe import is_unsubscribe_path
 from podium.domain.web_session import anonymous_cookie, anonymous_csrf, new_csrf
 from podium.i18n import LANG_COOKIE, current_lang, negotiate
+from podium.web.legal_settings import PARTICIPANT_COOKIE_DAYS
 from podium.web.messages import message
+from podium.web.participant_identity import identity
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -120,18 +122,27 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
 
 
 def participant_token(request: Request) -> str | None:
+    """The request's participant token if podium issued it (its signature holds)."""
     token = request.cookies.get(PARTICIPANT_COOKIE)
-    return token if token and 32 <= len(token) <= 64 else None
+    return token if identity(request.app).valid(token) else None
 
 
-def participant_token_for(request: Request) -> str:
-    """The participant's anonymous token: from its cookie, or a new one (192 random
-    bits) that `give_participant_cookie` then hands out with the response."""
+def participant_token_for(request: Request, replace_invalid: bool = False) -> str:
+    """The participant's token: from its cookie, or a new one issued for this request
+    (limited per client address: Throttled), which `give_participant_cookie` then hands
+    out with the response. A cookie that holds a token podium did not issue (invented,
+    altered, or from before tokens were signed) is refused (TokenRefused), unless
+    `replace_invalid`: a page the participant loads gives them a fresh one."""
     token = participant_token(request)
     if token is not None:
         return token
-    token = getattr(request.state, "new_participant_token", None) or new_token()
-    request.state.new_participant_token = token
+    token = getattr(request.state, "new_participant_token", None)
+    if token is None:
+        if PARTICIPANT_COOKIE in request.cookies and not replace_invalid:
+            raise TokenRefused("participant_token_invalid")
+        host = request.client.host if request.client else None
+        token = identity(request.app).issue(host)
+        request.state.new_participant_token = token
     return token
 
 
@@ -144,15 +155,17 @@ def give_participant_cookie(request: Request, response: Response, secure: bool) 
     response.set_cookie(
         PARTICIPANT_COOKIE,
         token,
-        max_age=60 * 60 * 24 * 30,
+        max_age=PARTICIPANT_COOKIE_DAYS * 24 * 60 * 60,
         httponly=True,
         samesite="lax",
         secure=secure,
     )
 
 
-def ensure_participant_cookie(request: Request, response: Response, secure: bool) -> str:
+def ensure_participant_cookie(
+    request: Request, response: Response, secure: bool, replace_invalid: bool = True
+) -> str:
     """The participant's token, its cookie set on `response` when it is new."""
-    token = participant_token_for(request)
+    token = participant_token_for(request, replace_invalid)
     give_participant_cookie(request, response, secure)
     return token

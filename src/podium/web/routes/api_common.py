@@ -26,11 +26,15 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     is not listed in its place."""
     texts = {
         401: "Not signed in (`login_required`)",
-        403: "Not allowed (`forbidden`), or the CSRF header is missing or wrong (`csrf`)",
+        403: "Not allowed (`forbidden`), or the CSRF header is missing or wrong (`csrf`); "
+        "for participants: a `podium_p` podium did not issue (`participant_token_invalid`), "
+        "or the event's access code is missing or wrong",
         404: "Unknown event, join code or question",
         409: "The live state forbids it (voting closed, answered, answer id reused)",
         422: "The request could not be read: malformed body or wrong types (`bad_request`); "
         "for answers also the rule of the question that the answer breaks",
+        429: "Too many from this client address (new participants, wrong codes): "
+        "try again after the `Retry-After` seconds",
         503: "Too many answers waiting (`busy`): nothing stored; send the same answer id "
         "again after the `Retry-After` seconds",
     }

@@ -26,8 +26,9 @@ from podium.web.auth import checked_form, require_moderator
 from podium.web.deps import RowId, runtime
 from podium.web.errors import wants_json
 from podium.web.messages import message
+from podium.web.routes.api_common import errors
 from podium.web.routes.participant import event_by_code
-from podium.web.security import give_participant_cookie, participant_token_for
+from podium.web.security import give_participant_cookie, participant_token, participant_token_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,13 +124,13 @@ async def upvote(request: Request, code: str, contribution_id: RowId) -> Respons
     return response
 
 
-@router.get("/api/v1/p/{code}/contributions", tags=["participant"])
+@router.get("/api/v1/p/{code}/contributions", tags=["participant"], responses=errors(403, 404, 429))
 async def public_list(request: Request, code: str) -> Response:
     """Approved contributions (pinned first, then by upvotes), and the caller's own."""
     event = await event_by_code(request, code)
     rt = runtime(request)
     items = public(await rt.board.get(event.id))
-    token = request.cookies.get("podium_p")
+    token = participant_token(request)  # only a token podium issued has contributions
     own: list[Item] = []
     voted: set[int] = set()
     if token:

@@ -11,8 +11,10 @@ from fastapi import Request
 from starlette.responses import Response
 
 from podium.domain.errors import RuleViolation
+from podium.domain.participant_token import check_access_code
 from podium.i18n import gettext as _
 from podium.services import accounts, catalog
+from podium.services.access_codes import set_access_code
 from podium.store.tables import Event
 from podium.web.auth import checked_form
 from podium.web.deps import render, runtime
@@ -113,10 +115,19 @@ async def new_event(request: Request, series: str = "") -> Response:
 async def create_event(request: Request) -> Response:
     form = await checked_form(request)
     try:
+        check_access_code(form.get("access_code"))
+    except RuleViolation as exc:
+        return await _form_page(request, None, _access_code_failed(form, exc), exc.status)
+    try:
         event = await catalog.create_event(runtime(request), **_fields(form))
     except RuleViolation as exc:
         return await _form_page(request, None, FormState.failed("event", form, exc), exc.status)
+    await set_access_code(runtime(request), event.id, form.get("access_code"))
     return see_other(f"/admin/events/{event.id}")
+
+
+def _access_code_failed(form: Mapping[str, str], exc: RuleViolation) -> FormState:
+    return FormState.failed("event", form, exc, {"access_code"})
 
 
 @router.get("/admin/events/{event_id}")
@@ -137,6 +148,7 @@ async def edit_event(request: Request, event_id: str) -> Response:
         "public": "1" if event.public else "",
         "join_link_public": "1" if event.join_link_public else "",
         "cancelled": "1" if event.cancelled else "",
+        "access_code": event.access_code or "",
     }
     return await _form_page(request, event, FormState("event", values))
 
@@ -147,9 +159,14 @@ async def update_event(request: Request, event_id: str) -> Response:
     event = await catalog.get_event(rt, parse_id(event_id))
     form = await checked_form(request)
     try:
+        check_access_code(form.get("access_code"))
+    except RuleViolation as exc:
+        return await _form_page(request, event, _access_code_failed(form, exc), exc.status)
+    try:
         await catalog.update_event(rt, event.id, **_fields(form))
     except RuleViolation as exc:
         return await _form_page(request, event, FormState.failed("event", form, exc), exc.status)
+    await set_access_code(rt, event.id, form.get("access_code"))
     return see_other(f"/admin/events/{event.id}")
 
 

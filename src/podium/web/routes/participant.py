@@ -22,11 +22,14 @@ from podium.services.live_cache import LiveEvent
 from podium.services.participation import current_answer, submit_answer
 from podium.services.read_models import Item
 from podium.web.answer_reply import received, refused, refused_headers
-from podium.web.deps import render, runtime, use_event_language
+from podium.web.deps import render, runtime
 from podium.web.errors import wants_json
 from podium.web.frames import DEVICE_LIST_MAX, render_results
 from podium.web.hot_path import parse_answer
 from podium.web.messages import message
+from podium.web.participant_identity import identity
+from podium.web.routes.participant_access import access_page, enter_access_code
+from podium.web.routes.participant_lookup import event_by_code, find_event
 from podium.web.security import (
     ensure_participant_cookie,
     give_participant_cookie,
@@ -49,19 +52,15 @@ async def join(request: Request) -> Response:
     code = normalise_join_code(typed)
     if code is None:
         return render(request, "start.html", 400, code=typed, error=message("bad_join_code"))
-    if await runtime(request).live.by_code(code) is None:
-        return render(request, "start.html", 404, code=typed, error=message("unknown_code"))
+    try:
+        await find_event(request, code)
+    except RuleViolation as exc:
+        response = render(
+            request, "start.html", exc.status, code=typed, error=message(exc.code, exc.params)
+        )
+        response.headers.update(refused_headers(exc))
+        return response
     return RedirectResponse(f"/p/{code}", status_code=303)
-
-
-async def event_by_code(request: Request, code: str) -> LiveEvent:
-    """The event of a join code, its language set for the request; 404 otherwise."""
-    # U+0000 is in no join code, and PostgreSQL refuses it even in a query.
-    event = None if "\x00" in code else await runtime(request).live.by_code(code)
-    if event is None:
-        raise NotFound("unknown_code")
-    use_event_language(request, event.language)
-    return event
 
 
 @router.get("/p/{code}")
@@ -72,7 +71,9 @@ async def event_page(
     contributed: int | None = None,
     order: str = "top",
 ) -> Response:
-    event = await event_by_code(request, code)
+    event = await event_by_code(request, code, admit=False)
+    if not identity(request.app).admitted(event, participant_token(request), request.cookies):
+        return access_page(request, event)
     return await _page(
         request,
         event,
@@ -197,4 +198,5 @@ async def event_stream(request: Request) -> Response:
 
 
 router.add_route("/p/{code}/answer", answer, methods=["POST"], include_in_schema=False)
+router.add_route("/p/{code}/access", enter_access_code, methods=["POST"], include_in_schema=False)
 router.add_route("/p/{code}/stream", event_stream, methods=["GET"], include_in_schema=False)
