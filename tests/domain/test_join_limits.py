@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podium.domain.join_limits import Buckets, address_key
+from podium.domain.join_limits import Buckets, address_key, is_local
 
 
 def test_300_phones_joining_over_a_minute_all_get_tokens() -> None:
@@ -69,3 +69,12 @@ def test_ipv6_counts_by_its_64_network() -> None:
     assert address_key("192.0.2.7") == "192.0.2.7"
     assert address_key("testclient") == "testclient"
     assert address_key(None) == "unknown"
+
+
+def test_only_the_servers_own_host_is_local() -> None:
+    assert [is_local(h) for h in ("127.0.0.1", "127.8.9.1", "::1", "::ffff:127.0.0.1")] == [
+        True
+    ] * 4
+    assert [is_local(h) for h in ("10.0.0.1", "192.0.2.7", "2001:db8::1", "testclient", None)] == [
+        False
+    ] * 5

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from podium.domain.join_limits import Throttled
 from podium.services import live_control
 from podium.web.participant_identity import ParticipantIdentity
 from tests.web.conftest import Demo, Harness
@@ -161,3 +162,18 @@ def test_malformed_codes_do_not_count(harness: Harness, demo: Demo, clock: Clock
         ).status_code
         == 303
     )
+
+
+def test_the_servers_own_host_is_not_limited(harness: Harness, clock: Clock) -> None:
+    """A reverse proxy on the same machine, or a load test: loopback says nothing about
+    the client, so neither limit counts it (docs/SECURITY.md)."""
+    identity: ParticipantIdentity = harness.client.app.state.participant_identity  # type: ignore[attr-defined]
+    for host in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
+        assert len({identity.issue(host) for _ in range(1000)}) == 1000
+        for _ in range(100):
+            identity.lookup_failed(host)
+        assert identity.lookups_blocked(host) == 0
+    for _ in range(300):
+        identity.issue("192.0.2.7")
+    with pytest.raises(Throttled):
+        identity.issue("192.0.2.7")

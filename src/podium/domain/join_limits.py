@@ -41,6 +41,22 @@ class Throttled(RuleViolation):
         self.retry_after = retry_after
 
 
+def is_local(host: str | None) -> bool:
+    """A request from the server's own host (loopback): a reverse proxy on the same
+    machine, or a load test. Its address says nothing about the client, so the
+    per-address limits do not count it: otherwise a local proxy would put every
+    participant into one bucket, and one guesser would lock out the whole room."""
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
 def address_key(host: str | None) -> str:
     """The address a limit counts by: IPv4 as it is, IPv6 by its /64 network."""
     if not host:
