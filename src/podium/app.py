@@ -27,6 +27,7 @@ from podium.web.hot_path import HotPath
 from podium.web.public_page import PublicPages
 from podium.web.routes import (
     api,
+    api_docs,
     auth,
     contributions,
     legal,
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         title="podium",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # web/routes/api_docs.py: Swagger UI from podium's own files
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         # No OpenTelemetry: nothing leaves the server, and the vote path saves its cost.
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         results,
         word_edits,
         api,
+        api_docs,
         ops,
     ):
         app.include_router(module.router)

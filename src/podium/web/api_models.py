@@ -290,9 +290,14 @@ class AnswerIn(BaseModel):
     )
 
     question_id: StrictInt
+    # The rule of domain/codes.is_answer_id, in the schema too (clients and
+    # Schemathesis read it there); web/errors.py words its refusal as the domain's.
     answer_id: StrictStr = Field(
         description="made by the client, 8-64 characters of A-Z a-z 0-9 _ - (a UUID); "
         "sending it again with the same answer is a harmless retry",
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
     )
     value: AnswerValue = Field(
         description="single/multiple: option id or list of ids; scale: an integer; "

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from podium import i18n
 from podium.domain.errors import RuleViolation
+from podium.web.allowed_methods import allowed_methods
 from podium.web.deps import render
 from podium.web.messages import message
 
@@ -49,6 +50,26 @@ def wants_json(request: Request) -> bool:
     if "application/json" in accept or "text/event-stream" in accept:
         return True
     return request.headers.get("sec-fetch-dest") == "empty"
+
+
+# FastAPI's 400 for a JSON body that is no UTF-8 (its JSON syntax errors are 422).
+FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
+# Fields whose schema repeats a domain rule (length, pattern): their refusal is the
+# domain's, worded as the short path (web/hot_path.py) words it. A wrong type stays
+# a bad request.
+FIELD_CODES = {("body", "answer_id"): "bad_answer_id"}
+RULE_ERRORS = {"string_too_short", "string_too_long", "string_pattern_mismatch"}
+
+
+def field_code(exc: RequestValidationError) -> str:
+    codes = {
+        FIELD_CODES.get(tuple(error.get("loc", ())[:2]))
+        if error.get("type") in RULE_ERRORS
+        else None
+        for error in exc.errors()
+    }
+    only = codes.pop() if len(codes) == 1 else None
+    return only or "bad_request"
 
 
 def error_response(
@@ -109,13 +130,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, 422, "bad_request", message("bad_request"))
+        code = field_code(exc)
+        return error_response(request, 422, code, message(code))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         status = exc.status_code
+        if status == 400 and exc.detail == FASTAPI_UNREADABLE_BODY:
+            status = 422  # as for unreadable JSON: what the schema documents
         code = HTTP_CODES.get(status, "bad_request" if status < 500 else "server_error")
-        return error_response(request, status, code, message(code), exc.headers)
+        headers = exc.headers
+        if status == 405:  # every method of the path, not only the first route's
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return error_response(request, status, code, message(code), headers)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

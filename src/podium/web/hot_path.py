@@ -35,17 +35,11 @@ from podium.services.participation import submit_answer, token_hash
 from podium.web.answer_reply import received, refused, refused_headers
 from podium.web.messages import message
 from podium.web.participant_identity import ParticipantIdentity, identity
-from podium.web.security import CSP, PARTICIPANT_COOKIE
+from podium.web.response_headers import NO_STORE, SECURITY_HEADERS
+from podium.web.security import PARTICIPANT_COOKIE
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_BYTES = 64 * 1024  # a long open-text answer is a few kB
-
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-]
 
 
 class _Request:
@@ -287,6 +281,7 @@ def _json(status: int, content: dict[str, Any], lang: str) -> Reply:
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
+        NO_STORE,  # an API answer, as web/response_headers.py gives the app's
         *SECURITY_HEADERS,
         (b"content-language", lang.encode()),
     ]

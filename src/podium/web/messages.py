@@ -162,6 +162,16 @@ MESSAGES: dict[str, str] = {
     "unknown_results_link": N_(
         "These results are not published (any more). Please ask the organiser for the current link."
     ),
+    "bad_frame_origin": N_(
+        "“%(origin)s” is not an origin. Please write it as https://host or https://host:port."
+    ),
+    "frame_origin_path": N_(
+        "“%(origin)s” has a path. Please give only the origin, such as https://meet.example.org."
+    ),
+    "frame_origin_not_https": N_(
+        "“%(origin)s” does not use https. Only http://localhost may use plain http."
+    ),
+    "too_many_frame_origins": N_("Please list at most %(max)s origins."),
 }
 
 # Overload and oversized requests (store/writer.py, web/body_limit.py)

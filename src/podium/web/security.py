@@ -19,12 +19,8 @@ from podium.i18n import LANG_COOKIE, current_lang, negotiate
 from podium.web.legal_settings import PARTICIPANT_COOKIE_DAYS
 from podium.web.messages import message
 from podium.web.participant_identity import identity
+from podium.web.response_headers import add_security_headers
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 PARTICIPANT_COOKIE = "podium_p"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # web/errors.error_response: (request, status, code, message) -> the error in the
@@ -58,10 +54,7 @@ class SecurityMiddleware:
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     out = MutableHeaders(scope=message)
-                    out.setdefault("content-security-policy", CSP)
-                    out.setdefault("x-content-type-options", "nosniff")
-                    out.setdefault("referrer-policy", "same-origin")
-                    out.setdefault("x-frame-options", "DENY")
+                    add_security_headers(out, scope["path"])
                     out.setdefault("content-language", lang)
                 await send(message)
 

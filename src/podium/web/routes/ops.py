@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from podium.domain.address_allow import is_allowed, parse_allow_list
 from podium.services import metrics
 from podium.web.deps import runtime
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 # Set by a reverse proxy: a request that carries one came from elsewhere, even
 # though its TCP peer (the proxy on this host) is the loopback address.
@@ -39,11 +42,12 @@ async def noop() -> Response:
 
 @router.get("/metrics")
 async def prometheus_metrics(request: Request) -> Response:
-    """Prometheus text format. Allowed from this host (not through a proxy) always;
-    from elsewhere only with `Authorization: Bearer $PODIUM_METRICS_TOKEN`, and
-    not at all (404) while no token is set."""
+    """Prometheus text format. Allowed from this host and from the addresses of
+    settings.metrics_allow (each straight, not through a proxy) always; from elsewhere
+    only with `Authorization: Bearer $PODIUM_METRICS_TOKEN`, and not at all (404)
+    while no token is set."""
     token = metrics_token(request)
-    if not is_local(request):
+    if not is_local(request) and not is_allowed_peer(request):
         if not token:
             return PlainTextResponse("Not Found", status_code=404)
         if not bearer_matches(request.headers.get("authorization"), token):
@@ -67,6 +71,17 @@ def is_local(request: Request) -> bool:
         return ipaddress.ip_address(request.client.host).is_loopback
     except ValueError:
         return False
+
+
+def is_allowed_peer(request: Request) -> bool:
+    """The TCP peer is on settings.metrics_allow and no proxy forwarded the request
+    (a proxy's own address on the list must not open /metrics to all its clients)."""
+    networks, bad = parse_allow_list(runtime(request).settings.metrics_allow)
+    if bad:
+        log.warning("metrics_allow: not an address or network, ignored: %s", ", ".join(bad))
+    if request.client is None or any(h in request.headers for h in PROXY_HEADERS):
+        return False
+    return is_allowed(request.client.host, networks)
 
 
 def bearer_matches(header: str | None, token: str) -> bool:

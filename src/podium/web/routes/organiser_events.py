@@ -11,10 +11,12 @@ from fastapi import Request
 from starlette.responses import Response
 
 from podium.domain.errors import RuleViolation
+from podium.domain.frame_origins import parse_origins
 from podium.domain.participant_token import check_access_code
 from podium.i18n import gettext as _
 from podium.services import accounts, catalog
 from podium.services.access_codes import set_access_code
+from podium.services.frame_origins import event_frame_origins, set_event_frame_origins
 from podium.store.tables import Event
 from podium.web.auth import checked_form
 from podium.web.deps import render, runtime
@@ -102,6 +104,19 @@ def _fields(form: Mapping[str, str]) -> EventFields:
     )
 
 
+# The origins that may frame the presenter view (domain/frame_origins.py): one field
+# of its own, checked before anything is stored.
+FRAME_FIELD = "frame_ancestors"
+
+
+def _frame_origins(form: Mapping[str, str]) -> list[str]:
+    return parse_origins(form.get(FRAME_FIELD, ""))
+
+
+def _failed(form: Mapping[str, str], exc: RuleViolation, frame_field: bool = False) -> FormState:
+    return FormState.failed("event", form, exc, (FRAME_FIELD,) if frame_field else None)
+
+
 @router.get("/admin/events/new")
 async def new_event(request: Request, series: str = "") -> Response:
     values = {
@@ -119,10 +134,16 @@ async def create_event(request: Request) -> Response:
     except RuleViolation as exc:
         return await _form_page(request, None, _access_code_failed(form, exc), exc.status)
     try:
+        origins = _frame_origins(form)
+    except RuleViolation as exc:
+        return await _form_page(request, None, _failed(form, exc, frame_field=True), exc.status)
+    try:
         event = await catalog.create_event(runtime(request), **_fields(form))
     except RuleViolation as exc:
         return await _form_page(request, None, FormState.failed("event", form, exc), exc.status)
     await set_access_code(runtime(request), event.id, form.get("access_code"))
+    if origins:
+        await set_event_frame_origins(runtime(request), event.id, origins)
     return see_other(f"/admin/events/{event.id}")
 
 
@@ -149,6 +170,7 @@ async def edit_event(request: Request, event_id: str) -> Response:
         "join_link_public": "1" if event.join_link_public else "",
         "cancelled": "1" if event.cancelled else "",
         "access_code": event.access_code or "",
+        FRAME_FIELD: "\n".join(await event_frame_origins(runtime(request), event.id)),
     }
     return await _form_page(request, event, FormState("event", values))
 
@@ -163,10 +185,15 @@ async def update_event(request: Request, event_id: str) -> Response:
     except RuleViolation as exc:
         return await _form_page(request, event, _access_code_failed(form, exc), exc.status)
     try:
+        origins = _frame_origins(form)
+    except RuleViolation as exc:
+        return await _form_page(request, event, _failed(form, exc, frame_field=True), exc.status)
+    try:
         await catalog.update_event(rt, event.id, **_fields(form))
     except RuleViolation as exc:
         return await _form_page(request, event, FormState.failed("event", form, exc), exc.status)
     await set_access_code(rt, event.id, form.get("access_code"))
+    await set_event_frame_origins(rt, event.id, origins)
     return see_other(f"/admin/events/{event.id}")
 
 

@@ -15,6 +15,7 @@ from podium.live.fanout import SCREEN, Fanout
 from podium.live.sse import EventStream
 from podium.live.watch import Watcher, WatchKind
 from podium.runtime import Runtime
+from podium.services.frame_origins import presenter_policy
 from podium.services.live_cache import LiveEvent
 from podium.web.deps import render, runtime, use_event_language
 from podium.web.frames import contributions_frame, render_results, screen_participants_label
@@ -76,6 +77,8 @@ async def screen(request: Request, token: str) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the link is a secret
+    # Framed by the origins its organiser and the server list (BigBlueButton, Jitsi…).
+    response.headers["Content-Security-Policy"] = await presenter_policy(runtime(request), event.id)
     return response
 
 
@@ -83,6 +86,7 @@ async def screen(request: Request, token: str) -> Response:
 async def screen_stream(request: Request, token: str) -> Response:
     event = await _event(request, token)
     lang = use_event_language(request, event.language, shared=True)
+    policy = await presenter_policy(runtime(request), event.id)
     await runtime(request).board.get(event.id)  # its first frame holds the contributions
     fanout = request.app.state.fanout
     subscriber = fanout.subscribe(event.id, SCREEN, lang)
@@ -92,7 +96,7 @@ async def screen_stream(request: Request, token: str) -> Response:
     if current is None or current.presenter_token != token:
         fanout.unsubscribe(subscriber)
         raise NotFound("not_found")
-    return EventStream(fanout, subscriber)
+    return EventStream(fanout, subscriber, [(b"content-security-policy", policy.encode())])
 
 
 def follow_presenter_links(rt: Runtime, fanout: Fanout) -> Watcher:
