@@ -13,6 +13,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from podium import i18n
+from podium.domain.display_text import neutralised
+from podium.reports.templating import shown
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -27,6 +29,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=shown,  # typed text with its invisible controls as markers, as on pages
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
@@ -55,5 +58,6 @@ def render_mail(name: str, lang: str, **context: Any) -> tuple[str, str]:
 
 def translated(lang: str, message: str, **params: Any) -> str:
     """One message (a subject line, say) in `lang`."""
+    shown_params = {k: neutralised(v) if isinstance(v, str) else v for k, v in params.items()}
     with language(lang):
-        return i18n.gettext(message, **params)
+        return i18n.gettext(message, **shown_params)
