@@ -13,7 +13,6 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from podium import i18n
-from podium.domain.display_text import neutralised
 from podium.reports.templating import shown
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -58,6 +57,5 @@ def render_mail(name: str, lang: str, **context: Any) -> tuple[str, str]:
 
 def translated(lang: str, message: str, **params: Any) -> str:
     """One message (a subject line, say) in `lang`."""
-    shown_params = {k: neutralised(v) if isinstance(v, str) else v for k, v in params.items()}
     with language(lang):
-        return i18n.gettext(message, **shown_params)
+        return i18n.gettext(message, **params)
