@@ -34,13 +34,16 @@ from sqlalchemy.engine import make_url
 from podium.runtime import Runtime
 from podium.settings import Settings
 from podium.store.migrate import upgrade_in_thread
-from tests.privacy_scan import RECORDED
+from tests.privacy_scan import RECORDED, scan_tables
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get(
     "PODIUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 T = TypeVar("T")
+# Rows of each table read for the privacy scan before a PostgreSQL test database is
+# dropped: every row the same code wrote, a bound on the scale tests' big tables.
+PG_ROWS_READ = 5000
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -200,6 +203,30 @@ class PgAdmin:
         finally:
             await conn.close()
 
+    def tables(self, name: str) -> dict[str, str]:
+        """Every table of database `name` but Alembic's, as text: a row a line, its
+        values cast to text by PostgreSQL (for tests/privacy_scan.py)."""
+
+        async def read() -> dict[str, str]:
+            conn = await asyncpg.connect(pg_url(name), timeout=5)
+            try:
+                names = await conn.fetch(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+                texts = {}
+                for row in names:
+                    table = row["tablename"]
+                    rows = await conn.fetch(
+                        f'SELECT t::text AS line FROM "{table}" AS t LIMIT {PG_ROWS_READ}'
+                    )
+                    texts[table] = "\n".join(r["line"] for r in rows)
+                return texts
+            finally:
+                await conn.close()
+
+        return self._call(read())
+
     def drop(self, name: str, wait: bool = True) -> None:
         future = asyncio.run_coroutine_threadsafe(self._drop(name), self._loop)
         if wait:
@@ -275,7 +302,11 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     try:
         yield pg_url(name)
     finally:
-        admin.drop(name, wait=False)
+        try:
+            test = request.node.nodeid
+            RECORDED.postgres.append((test, scan_tables(admin.tables(name), test)))
+        finally:
+            admin.drop(name, wait=False)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import ipaddress
 import re
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Dotted quads not inside a longer run of digits and dots (a version 1.2.3.4.5, a
@@ -116,6 +116,18 @@ def _allowed(db: sqlite3.Connection, tables: list[str]) -> set[str]:
     return allowed
 
 
+def scan_tables(tables: dict[str, str], where: str) -> list[Finding]:
+    """Tables as text (one row a line), as tests/conftest.py reads PostgreSQL's."""
+    allowed = set(_EMAIL.findall(tables.get("users", "") + tables.get("subscribers", "")))
+    findings: list[Finding] = []
+    for table, text in tables.items():
+        found = scan_text(text, f"{where} table {table}", allowed)
+        if table in _ADDRESS_TABLES:
+            found = [f for f in found if f.kind != "e-mail"]
+        findings.extend(found)
+    return findings
+
+
 def scan_sqlite(path: Path, where: str = "") -> list[Finding]:
     """Every cell of every table of the database at `path`, as a dump would show it."""
     findings: list[Finding] = []
@@ -163,6 +175,8 @@ class Recorder:
     cookie_names: set[str]
     tokens: set[str]
     logs: list[str]
+    # PostgreSQL databases are dropped after each test: scanned just before, by test
+    postgres: list[tuple[str, list[Finding]]] = field(default_factory=list)
 
     def saw_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
         for name, value in headers:
