@@ -128,6 +128,7 @@ class PgAdmin:
             raise
         self._ready: asyncio.Queue[str] = asyncio.Queue()
         self._failed: list[BaseException] = []
+        self._table_names: list[str] = []  # of the template, read once
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
@@ -205,23 +206,28 @@ class PgAdmin:
 
     def tables(self, name: str) -> dict[str, str]:
         """Every table of database `name` but Alembic's, as text: a row a line, its
-        values cast to text by PostgreSQL (for tests/privacy_scan.py)."""
+        values cast to text by PostgreSQL (for tests/privacy_scan.py). One query for
+        all tables (each test's database has the template's tables): some 80 ms with the
+        connection, on a busy machine."""
 
         async def read() -> dict[str, str]:
             conn = await asyncpg.connect(pg_url(name), timeout=5)
             try:
-                names = await conn.fetch(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    "AND tablename <> 'alembic_version'"
-                )
-                texts = {}
-                for row in names:
-                    table = row["tablename"]
+                if not self._table_names:
                     rows = await conn.fetch(
-                        f'SELECT t::text AS line FROM "{table}" AS t LIMIT {PG_ROWS_READ}'
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version' ORDER BY tablename"
                     )
-                    texts[table] = "\n".join(r["line"] for r in rows)
-                return texts
+                    self._table_names = [str(r["tablename"]) for r in rows]
+                query = " UNION ALL ".join(
+                    f"(SELECT '{table}' AS name, t::text AS line "
+                    f'FROM "{table}" AS t LIMIT {PG_ROWS_READ})'
+                    for table in self._table_names
+                )
+                texts: dict[str, list[str]] = {}
+                for row in await conn.fetch(query):
+                    texts.setdefault(row["name"], []).append(row["line"])
+                return {table: "\n".join(lines) for table, lines in texts.items()}
             finally:
                 await conn.close()
 
