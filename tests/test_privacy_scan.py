@@ -122,3 +122,13 @@ async def test_the_same_sign_up_with_the_setting_off_leaves_nothing(settings: Se
 def test_a_participant_address_in_a_table_is_reported() -> None:
     findings = scan_text("1\tSchreiben Sie mir: max@example.org", "contributions", ["o@x.org"])
     assert [(f.kind, f.value) for f in findings] == [("e-mail", "max@example.org")]
+
+
+async def test_a_subscriber_address_as_typed_is_allowed(settings: Settings) -> None:
+    rt = Runtime(settings)
+    await rt.start()
+    try:
+        await signed(rt, await signable_series(rt), email="=bob@example.org")
+    finally:
+        await rt.stop()
+    assert scan_sqlite(Path(settings.database_url.removeprefix("sqlite:///"))) == []
