@@ -12,6 +12,7 @@ network must not fail the tests, and must not pass for a clean audit either.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -55,6 +56,9 @@ def audit(lock: Path, service: str) -> dict[str, object] | None:
 
 def main(argv: list[str]) -> int:
     lock = Path(argv[1] if len(argv) > 1 else "requirements.lock")
+    if importlib.util.find_spec("pip_audit") is None:
+        print("pip-audit is not installed: make install installs it.", file=sys.stderr)
+        return 1
     for service in ("pypi", "osv"):
         report = audit(lock, service)
         if report is None:

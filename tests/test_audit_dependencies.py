@@ -24,6 +24,7 @@ def script() -> ModuleType:
 def run(monkeypatch: pytest.MonkeyPatch, reports: dict[str, Any]) -> int:
     module = script()
     monkeypatch.setattr(module, "audit", lambda lock, service: reports.get(service))
+    monkeypatch.setattr(module.importlib.util, "find_spec", lambda name: object())
     return int(module.main(["audit", "requirements.lock"]))
 
 
