@@ -15,6 +15,7 @@ PostgreSQL only: tests marked `postgresql_only` (its settings, its pool).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import shutil
@@ -27,17 +28,22 @@ from typing import Any, TypeVar
 import asyncpg
 import pytest
 from argon2 import PasswordHasher, profiles
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from podium.runtime import Runtime
 from podium.settings import Settings
 from podium.store.migrate import upgrade_in_thread
+from tests.privacy_scan import RECORDED, scan_tables
 
 BACKENDS = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get(
     "PODIUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 T = TypeVar("T")
+# Rows of each table read for the privacy scan before a PostgreSQL test database is
+# dropped: every row the same code wrote, a bound on the scale tests' big tables.
+PG_ROWS_READ = 5000
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,6 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "sqlite_only: run on SQLite only (tests of the product, not of the store)"
     )
     config.addinivalue_line("markers", "postgresql_only: run on PostgreSQL only")
+    config.addinivalue_line(
+        "markers", "after_suite: runs after every other test (it reads what they left)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -119,6 +128,7 @@ class PgAdmin:
             raise
         self._ready: asyncio.Queue[str] = asyncio.Queue()
         self._failed: list[BaseException] = []
+        self._table_names: list[str] = []  # of the template, read once
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 120) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
@@ -194,6 +204,35 @@ class PgAdmin:
         finally:
             await conn.close()
 
+    def tables(self, name: str) -> dict[str, str]:
+        """Every table of database `name` but Alembic's, as text: a row a line, its
+        values cast to text by PostgreSQL (for tests/privacy_scan.py). One query for
+        all tables (each test's database has the template's tables): some 80 ms with the
+        connection, on a busy machine."""
+
+        async def read() -> dict[str, str]:
+            conn = await asyncpg.connect(pg_url(name), timeout=5)
+            try:
+                if not self._table_names:
+                    rows = await conn.fetch(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND tablename <> 'alembic_version' ORDER BY tablename"
+                    )
+                    self._table_names = [str(r["tablename"]) for r in rows]
+                query = " UNION ALL ".join(
+                    f"(SELECT '{table}' AS name, t::text AS line "
+                    f'FROM "{table}" AS t LIMIT {PG_ROWS_READ})'
+                    for table in self._table_names
+                )
+                texts: dict[str, list[str]] = {}
+                for row in await conn.fetch(query):
+                    texts.setdefault(row["name"], []).append(row["line"])
+                return {table: "\n".join(lines) for table, lines in texts.items()}
+            finally:
+                await conn.close()
+
+        return self._call(read())
+
     def drop(self, name: str, wait: bool = True) -> None:
         future = asyncio.run_coroutine_threadsafe(self._drop(name), self._loop)
         if wait:
@@ -260,6 +299,7 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     if backend == "sqlite":
         db = tmp_path / "podium.db"
         shutil.copy(request.getfixturevalue("migrated_template"), db)
+        RECORDED.databases.append((request.node.nodeid, db))
         yield f"sqlite:///{db}"
         return
     admin: PgAdmin = request.getfixturevalue("pg_admin")
@@ -268,7 +308,11 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     try:
         yield pg_url(name)
     finally:
-        admin.drop(name, wait=False)
+        try:
+            test = request.node.nodeid
+            RECORDED.postgres.append((test, scan_tables(admin.tables(name), test)))
+        finally:
+            admin.drop(name, wait=False)
 
 
 @pytest.fixture
@@ -312,5 +356,55 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running in the
-    main thread for the rest of the session, which async tests cannot share."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    main thread for the rest of the session, which async tests cannot share. After
+    them the privacy check, which reads what every test left."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("after_suite") is not None,
+            item.get_closest_marker("browser") is not None,
+        )
+    )
+
+
+# --- privacy, shown: what the whole run leaves in databases and logs --------------------
+# tests/test_privacy_after_suite.py reads it at the end (tests/privacy_scan.py scans).
+
+
+class _LogTexts(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its message
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {record.exc_info[1]!r}"
+        RECORDED.logs.append(text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def privacy_recorder() -> Iterator[None]:
+    """Every Set-Cookie any podium app sends (FastAPI.__call__ sees the headers after
+    every middleware, the session's included) and every log record, podium's from
+    INFO up (production logs WARNING and up of podium's own)."""
+    original = FastAPI.__call__
+
+    async def recording(self: FastAPI, scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            if message.get("type") == "http.response.start":
+                RECORDED.saw_headers(message.get("headers", ()))
+            await send(message)
+
+        await original(self, scope, receive, sending)
+
+    handler = _LogTexts()
+    root, podium_logger = logging.getLogger(), logging.getLogger("podium")
+    level = podium_logger.level
+    FastAPI.__call__ = recording  # type: ignore[method-assign]
+    root.addHandler(handler)
+    podium_logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        FastAPI.__call__ = original  # type: ignore[method-assign]
+        root.removeHandler(handler)
+        podium_logger.setLevel(level)

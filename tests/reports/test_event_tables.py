@@ -47,6 +47,7 @@ ARTICLE = {  # the four percentages the article names, by option
 }
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2", "<script>alert(1)</script>")
 RTL = "\u202eabc.exe"
+SHOWN_RTL = "⟨U+202E⟩abc.exe"  # domain/display_text.py: the override shown, not obeyed
 CONTROLS = "a\x01b\x07c\x1bd"
 SHOWN_CONTROLS = "a\u2401b\u2407c\u241bd"
 
@@ -288,7 +289,7 @@ async def test_text_that_looks_like_a_formula_or_markup_stays_text(rt: Runtime, 
     data = replace(data, contributions=contributions)
     moment = datetime(2026, 3, 5, 9, 15, tzinfo=UTC)
     answers = [*answers, *(AnswerRow(text_question.id, "abc", moment, p) for p in payloads)]
-    shown = {p: p for p in payloads} | {CONTROLS: SHOWN_CONTROLS}
+    shown = {p: p for p in payloads} | {CONTROLS: SHOWN_CONTROLS, RTL: SHOWN_RTL}
 
     book, raw = sheets(data, answers)
     assert_no_formulas(raw)
@@ -381,11 +382,11 @@ async def test_what_participants_send_through_the_services_stays_text(
     for n, p in enumerate(INJECTIONS):
         assert f"{p} Frage Nummer {n}" in texts
     typed = {c.value for c in book["Antworten"]["E"]}
-    assert set(sent) <= typed
+    assert {*INJECTIONS, SHOWN_RTL} <= typed
 
     tables = {n: read_csv(t, ";") for n, t in csv_files(data, answers).items()}
     contribution_texts = {r[8] for r in tables[next(n for n in tables if "beitraege" in n)]}
     assert "'=cmd|' /C calc'!A0 Frage Nummer 0" in contribution_texts
     assert "<script>alert(1)</script> Frage Nummer 4" in contribution_texts
     answered = {r[4] for r in tables[next(n for n in tables if "antworten" in n)]}
-    assert {"'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2", RTL} <= answered
+    assert {"'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2", SHOWN_RTL} <= answered

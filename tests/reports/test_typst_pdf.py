@@ -6,10 +6,10 @@ from __future__ import annotations
 from podium.reports.typst_pdf import cleaned, printable, wrapped
 
 
-def test_control_characters_and_bidi_overrides_are_dropped_but_scripts_stay() -> None:
+def test_control_characters_are_dropped_bidi_overrides_marked_and_scripts_stay() -> None:
     assert printable("a\x00b\x07c\x1bd\x7f") == "abcd"
     assert printable("Zeile 1\nZeile 2\tTab") == "Zeile 1\nZeile 2\tTab"
-    assert printable("\u202eevil\u202c \u2067x\u2069") == "evil x"
+    assert printable("\u202eevil\u202c \u2067x\u2069") == "⟨U+202E⟩evil⟨U+202C⟩ ⟨U+2067⟩x⟨U+2069⟩"
     assert printable("Grüße, مرحبا, שלום, 你好") == "Grüße, مرحبا, שלום, 你好"
     assert printable("\ud800lone") == "lone"
     assert cleaned({"a\x00": ["x\x07", ("y\x01",)], "n": 3}) == {"a": ["x", ["y"]], "n": 3}

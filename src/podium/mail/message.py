@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
 
+from podium.domain.display_text import neutralised
 from podium.domain.mail_sending import NotDeliverable, ascii_address
 from podium.services.mail_queue import Mail
 from podium.settings import Settings
@@ -120,7 +121,9 @@ def build_message(mail: Mail, settings: Settings, now: datetime | None = None) -
     message["To"] = ascii_address(_safe(mail.recipient))
     if settings.mail_reply_to:
         message["Reply-To"] = _safe(settings.mail_reply_to)
-    message["Subject"] = _safe(mail.subject)
+    # The subject as the bodies show typed text (domain/display_text.py): markers
+    # for bidi overrides, or a mail client's list would show the title turned around.
+    message["Subject"] = _safe(neutralised(mail.subject))
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = _safe(mail.message_id)
     # RFC 3834: no auto-replies (out-of-office) to a mail no person wrote.

@@ -12,7 +12,8 @@ of the events and of their readers: in a CSV as ISO 8601 text with the offset
 (spreadsheets.py). Fractions are written with the language's decimal sign, or German
 Excel reads 24.5 as a date or as text. Control characters other than tab and line
 breaks become their visible symbols (U+2400...): XLSX cannot hold them at all, and a
-CSV reader may stop at them.
+CSV reader may stop at them. Bidi overrides and zero-width characters become markers
+(⟨U+202E⟩), as on the pages.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from podium import i18n
+from podium.domain.display_text import neutralised
 from podium.domain.tally import WordsResult
 
 Cell = str | int | float | datetime | None
@@ -63,7 +65,10 @@ def local_time(moment: datetime) -> datetime:
 
 
 def visible_controls(text: str) -> str:
-    """Text with its control characters (but tab and line breaks) shown as symbols."""
+    """Text with its control characters (but tab and line breaks) shown as symbols,
+    and its bidi overrides and zero-width characters as markers (domain/display_text):
+    every text cell of a CSV and of a worksheet passes here."""
+    text = neutralised(text)
     if _CONTROLS.search(text) is None:
         return text
     return _CONTROLS.sub(lambda m: chr(0x2400 + ord(m.group())), text)

@@ -24,21 +24,21 @@ from typing import Any
 import pikepdf
 import typst
 
+from podium.domain.display_text import neutralised
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates" / "report"
 FONTS = HERE / "fonts"
 
 # C0 controls but tab and newline, DEL, and lone surrogates: no font draws them, XML
-# (the charts) forbids them, and Typst's JSON reader refuses some of them. And the
-# explicit bidi embeddings, overrides and isolates: an override would show "evil" as
-# "live" and turn the text after it around too; without them, right-to-left scripts
-# still run right to left (the bidi algorithm needs no help for that), but a text
-# reads in the order it was typed.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# (the charts) forbids them, and Typst's JSON reader refuses some of them. The bidi
+# overrides and zero-width characters become markers first (domain/display_text.py),
+# as on the pages: an override would show "evil" as "live".
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
-    return _UNPRINTABLE.sub("", text)
+    return _UNPRINTABLE.sub("", neutralised(text))
 
 
 def cleaned(value: Any) -> Any:

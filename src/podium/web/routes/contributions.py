@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from podium.domain.codes import parse_id
 from podium.domain.contributions import Action
+from podium.domain.display_text import neutralised
 from podium.domain.errors import InvalidAnswer, NotFound, RuleViolation
 from podium.i18n import gettext as _
 from podium.live.fanout import DEVICE, FULL_LIST, MODERATOR
@@ -35,12 +36,14 @@ router = APIRouter(include_in_schema=False)
 
 def item_json(item: Item, mine: bool = False) -> dict[str, Any]:
     """A contribution as the API and the scripts see it. The participant's own
-    pending ones carry `mine`; nobody else ever gets a pending one."""
+    pending ones carry `mine`; nobody else ever gets a pending one. The texts as
+    they are shown (markers for bidi overrides, domain/display_text.py): the scripts
+    put them on the page."""
     return {
         "id": item.id,
-        "text": item.text,
-        "name": item.name,
-        "panelist": item.panelist,
+        "text": neutralised(item.text),
+        "name": None if item.name is None else neutralised(item.name),
+        "panelist": None if item.panelist is None else neutralised(item.panelist),
         "state": item.state.value,
         "highlighted": item.status.highlighted,
         "answered": item.status.answered,
