@@ -163,8 +163,9 @@ def test_the_live_event_in_every_state(site: Site, people: People, locale: str) 
     ]
     for question_id, answer in answers:
         site.srv.run(live_control.go_live, rt, demo.event.id, question_id)
-        expect(phone.locator(f"#panel [data-question='{question_id}'], #panel")).to_be_visible()
-        expect(phone.locator("#panel form.answer-form")).to_be_visible()
+        expect(
+            phone.locator(f"#panel form.answer-form[data-question='{question_id}']")
+        ).to_be_visible()
         checked(phone, f"participant: question {question_id} open", found)
         answer()
         expect(phone.locator("#status:not(.info)")).to_have_text(NOT_EMPTY)
