@@ -1,14 +1,17 @@
-"""Screen readers on the participant's page (WCAG 4.1.3): one polite status region,
-in the HTML from the start and empty, through which every message passes, at most one
-every few seconds (static/js/announcer.js); the newest waiting message wins."""
+"""Screen readers (WCAG 4.1.3). The participant's page: one polite status region, in
+the HTML from the start and empty, through which every message passes, at most one
+every few seconds (static/js/announcer.js); the newest waiting message wins. The
+presenter's contributions region is patched in place (static/js/patch.js)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
 
-from podium.services import live_control
-from tests.e2e.conftest import PHONE, People, Site
+from podium.services import contributions, live_control, moderation
+from tests.e2e.conftest import LAPTOP, PHONE, People, Site
 
 pytestmark = pytest.mark.browser
 LIVE = "[aria-live]:not([aria-live=off]), [role=status], [role=alert], [role=log]"
@@ -48,4 +51,38 @@ def test_announcements_wait_their_turn_and_the_latest_wins(site: Site, people: P
     # … then only the latest.
     phone.clock.run_for(1000)
     expect(announcer).to_have_text("2 neue Beiträge")
+    people.assert_no_errors()
+
+
+MARK = """() => { document.querySelector('#contributions .screen-contributions').__kept = 1;
+  document.querySelectorAll('#contributions li[data-id]').forEach(li => { li.__kept = 1; }); }"""
+KEPT = """() => ({section: document.querySelector('#contributions .screen-contributions').__kept,
+  items: [...document.querySelectorAll('#contributions li[data-id]')].map(li =>
+    [li.querySelector('.text').textContent, li.__kept || 0])})"""
+
+
+def test_the_presenters_contributions_change_in_place(site: Site, people: People) -> None:
+    """The screen's contributions are a polite live region: an upvote that reorders
+    them moves the items that are there, it does not replace the region (which a
+    screen reader would read again from the top)."""
+    rt, event_id = site.srv.rt, site.demo.event.id
+    site.srv.run(partial(moderation.configure, screen_mode="contributions"), rt, event_id)
+    live = site.srv.run(rt.live.get, event_id)
+    first = site.srv.run(contributions.submit, rt, live, "a" * 40, "Erste Frage")
+    second = site.srv.run(contributions.submit, rt, live, "b" * 40, "Zweite Frage")
+    for sent in (first, second):
+        site.srv.run(moderation.act, rt, event_id, sent.id, "approve", None)
+    screen = people.page(viewport=LAPTOP)
+    screen.goto(site.presenter_url)
+    items = screen.locator("#contributions li[data-id] .text")
+    expect(items).to_have_count(2)
+    assert screen.locator("#contributions").get_attribute("aria-live") == "polite"
+    screen.evaluate(MARK)
+    order = items.all_text_contents()
+    later = first if order[-1] == "Erste Frage" else second
+    site.srv.run(contributions.vote, rt, live, "c" * 40, later.id, True)
+    expect(items.first).to_have_text(later.text)
+    kept = screen.evaluate(KEPT)
+    assert kept["section"] == 1
+    assert sorted(kept["items"]) == [["Erste Frage", 1], ["Zweite Frage", 1]]
     people.assert_no_errors()
