@@ -16,12 +16,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from podium.domain.publication import Publication
-from podium.services import live_control, publication
+from podium.services import accounts, live_control, publication
 from podium.services.participation import submit_answer
 from podium.services.results import live_event
 from tests.e2e.a11y_pages import fill, organiser_pages, public_pages
 from tests.e2e.conftest import LAPTOP, PHONE, People, Site, log_in
 from tests.services.series_helpers import demo_series
+from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "axe" / "axe.min.js").read_text(encoding="utf-8")
@@ -89,6 +90,7 @@ def test_the_presenter_screen_and_the_participants_page(site: Site, people: Peop
 # --- every page, every state, both languages ------------------------------------------
 
 LOCALES = ["de-DE", "en-US"]
+MODERATOR = "moderatorin@example.org"
 NOT_EMPTY = re.compile(r"\S")
 TOO_LARGE = """() => { const f = document.createElement('form'); f.method = 'post';
   f.action = '/login'; const t = document.createElement('textarea'); t.name = 'email';
@@ -128,8 +130,19 @@ def test_every_page_has_no_violation(site: Site, people: People, locale: str) ->
     for name, path in organiser_pages(site, filled).items():
         page.goto(f"{site.url}{path}")
         checked(page, name, found)
+    # 403: a moderator (no organiser) at the organiser's dashboard
+    site.srv.run(partial(accounts.create_user, role="moderator"), site.srv.rt, MODERATOR, PASSWORD)
+    other = people.page(viewport=LAPTOP, locale=locale)
+    other.goto(f"{site.url}/login?next=/admin")
+    other.locator("#email").fill(MODERATOR)
+    other.locator("#password").fill(PASSWORD)
+    with other.expect_navigation():
+        other.locator("form[action='/login'] button[type=submit]").click()
+    response = other.goto(f"{site.url}/admin")
+    assert response is not None and response.status == 403
+    checked(other, "403", found)
     assert found == {}
-    expected_statuses(people, "/no/such/page", "/p/99999999", "/login")
+    expected_statuses(people, "/no/such/page", "/p/99999999", "/login", "/admin")
     people.assert_no_errors()
 
 
@@ -167,6 +180,10 @@ def test_the_live_event_in_every_state(site: Site, people: People, locale: str) 
             phone.locator(f"#panel form.answer-form[data-question='{question_id}']")
         ).to_be_visible()
         checked(phone, f"participant: question {question_id} open", found)
+        if question_id == demo.text:  # an empty text is refused: the error state
+            phone.locator("form.answer-form button.primary").click()
+            expect(phone.locator("#panel .error")).to_be_visible()
+            checked(phone, "participant: an answer refused", found)
         answer()
         expect(phone.locator("#status:not(.info)")).to_have_text(NOT_EMPTY)
         checked(phone, f"participant: question {question_id} answered", found)
@@ -189,7 +206,7 @@ def test_the_live_event_in_every_state(site: Site, people: People, locale: str) 
     checked(screen, "presenter: a highlighted contribution", found)
     checked(console, "moderator console with its queue", found)
     assert found == {}
-    expected_statuses(people, "/join")
+    expected_statuses(people, "/join", "/answer")
     people.assert_no_errors()
 
 
