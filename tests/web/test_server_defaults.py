@@ -104,7 +104,7 @@ def test_a_versioned_file_is_kept_for_a_year_and_its_imports_too(harness: Harnes
     assert script.content == (STATIC / "js/participant.js").read_bytes()
     # The browser resolves `import ... from "./live.js"` inside the same versioned folder.
     imported = re.findall(r'from "\./([^"]+)"', script.text)
-    assert imported == ["contributions.js", "live.js", "results_news.js"]
+    assert imported == ["announcer.js", "contributions.js", "live.js", "results_news.js"]
     for name in imported:
         module = harness.client.get(f"/static/{version}/js/{name}")
         assert module.status_code == 200, name

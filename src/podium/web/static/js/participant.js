@@ -1,3 +1,4 @@
+import { announcer, relay } from "./announcer.js";
 import { setupContributions } from "./contributions.js";
 import { connect, setHTML } from "./live.js";
 import { resultsNews } from "./results_news.js";
@@ -11,6 +12,10 @@ const status = document.getElementById("status");
 const code = live.dataset.code;
 let shown = { question_id: currentQuestionId(), voting_open: null };
 const contributions = setupContributions();
+// The one live region: every other message line passes its news through it.
+relay(announcer(document.getElementById("announcer")), [
+  ...document.querySelectorAll("#status, #results-news, .counter-note, #contribution-status, .contribution-news"),
+]);
 
 function currentQuestionId() {
   const form = panel.querySelector("form[data-question]");

@@ -1,4 +1,5 @@
 import { connect, setHTML } from "./live.js";
+import { patchHTML } from "./patch.js";
 import { resultsNews } from "./results_news.js";
 
 const live = document.getElementById("live");
@@ -38,7 +39,7 @@ connect(
     },
     contributions(data) {
       const shown = Boolean(data.shown); // decided by the server (domain/contributions.py)
-      setHTML(contributions, data.html);
+      patchHTML(contributions, data.html); // a live region: in place, not wholesale
       contributions.hidden = !shown;
       poll.hidden = shown;
     },
