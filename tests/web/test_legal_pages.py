@@ -148,6 +148,10 @@ def test_the_statement_lists_its_limitations_and_how_it_was_assessed(reader: Tes
     assert "weitgehend, aber wegen der folgenden Unvereinbarkeiten nur teilweise" in german
     assert "Deutscher Gebärdensprache und in Leichter Sprache" in german
     assert "axe-core" in german and "mit der Tastatur" in german
+    # every page is checked now (tests/e2e/a11y_pages.py): only people with screen readers
+    # have not tried them yet
+    assert "noch nicht automatisch" not in german and "alle Seiten der Veranstalter" in german
+    assert "mit einem Screenreader" in german and "320 Pixel" in german
     assert "Diese Erklärung wurde am 4. Dezember 2026 erstellt." in german
     assert "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz (BGG)" in german
     assert "PODIUM_ACCESSIBILITY_CONTACT" in german  # no contact configured: said so
