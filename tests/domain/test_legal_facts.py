@@ -10,6 +10,7 @@ from podium.domain.legal_facts import (
     Link,
     accessibility,
     address_lines,
+    documented_cookie,
     imprint,
     link_at_end,
     privacy,
@@ -82,6 +83,7 @@ def test_privacy_names_each_cookie_with_its_lifetime() -> None:
         ("podium_p", 30, "days"),
         ("podium_session", 12, "hours"),
         ("podium_lang", 365, "days"),
+        ("podium_a", 30, "days"),
     ]
 
 
@@ -116,4 +118,14 @@ def test_the_enforcement_body_and_its_address_apart() -> None:
     assert link_at_end("Ombudsstelle des Landes") == Link("Ombudsstelle des Landes", None)
     assert link_at_end("https://example.org/stelle.") == Link(
         "https://example.org/stelle.", "https://example.org/stelle"
+    )
+
+
+def test_each_cookie_a_browser_gets_is_named_in_the_notice() -> None:
+    cookies = privacy(FULL).cookies
+    names = ("podium_p", "podium_session", "__Host-podium_session", "podium_lang", "podium_a7")
+    assert all(documented_cookie(cookies, name) for name in names)
+    assert not any(
+        documented_cookie(cookies, name)
+        for name in ("podium_a", "podium_ax", "__Host-podium_p2", "tracking", "podium_lang2")
     )

@@ -124,7 +124,7 @@ def test_privacy_without_settings_says_what_podium_does_by_default(reader: TestC
     assert "Mails werden nicht versandt, sondern nur als Dateien auf dem Server abgelegt" in german
     assert "Der Link ist 48 Stunden gültig" in german and "nach 14 Tagen gelöscht" in german
     assert f"podium_p in Ihrem Browser ({PARTICIPANT_COOKIE_DAYS} Tage gültig)" in german
-    assert f"podium_session die Sitzung ({SESSION_HOURS} Stunden gültig)" in german
+    assert f"__Host-podium_session ) die Sitzung ({SESSION_HOURS} Stunden gültig)" in german
     assert f"({LANGUAGE_COOKIE_DAYS} Tage gültig)" in german
     assert "keine Dienste Dritter, kein Content-Delivery-Network" in german
     assert "Art. 77 DSGVO" in german and "Art. 15 DSGVO" in german

@@ -109,9 +109,21 @@ class Imprint:
 @dataclass(frozen=True)
 class Cookie:
     name: str
-    purpose: str  # "participant", "session", "language": the template words it
+    purpose: str  # "participant", "session", "language", "access": the template words it
     lifetime: int
     unit: str  # "days" or "hours"
+
+    def names(self, cookie: str) -> bool:
+        """Whether a cookie as a browser gets it is this one: the session's has the
+        `__Host-` prefix over https, the access code's admission one per event."""
+        name = cookie.removeprefix("__Host-")
+        if self.purpose == "access":
+            return name.startswith(self.name) and name[len(self.name) :].isdigit()
+        return name == self.name
+
+
+def documented_cookie(cookies: tuple[Cookie, ...], name: str) -> bool:
+    return any(cookie.names(name) for cookie in cookies)
 
 
 @dataclass(frozen=True)
@@ -191,6 +203,8 @@ def privacy(values: LegalSettings) -> Privacy:
             Cookie("podium_p", "participant", values.participant_cookie_days, "days"),
             Cookie("podium_session", "session", values.session_hours, "hours"),
             Cookie("podium_lang", "language", values.language_cookie_days, "days"),
+            # podium_a{event id}: an event with an access code, as long as the token
+            Cookie("podium_a", "access", values.participant_cookie_days, "days"),
         ),
     )
 
