@@ -1,7 +1,8 @@
 """Scale-out fixtures: a fresh PostgreSQL database of its own, and `podium serve`
 processes sharing it and one Redis channel.
 
-They run against the machine's PostgreSQL and Redis (.ci/run starts both); a
+They run against the machine's PostgreSQL and Redis (`make test` starts both:
+scripts/prerequisites.sh); a
 service that is not there is a failure, never a skip.
 """
 
