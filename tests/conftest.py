@@ -266,7 +266,8 @@ def pg_admin() -> Iterator[PgAdmin]:
         shown = make_url(PG_ADMIN_URL).render_as_string(hide_password=True)
         pytest.fail(
             f"PostgreSQL is needed for the [postgresql] tests and is not reachable at "
-            f"{shown}: {exc}. Start it (`make test` does: scripts/prerequisites.sh) or set PODIUM_TEST_POSTGRES_URL.",
+            f"{shown}: {exc}. Start it (`make test` does: scripts/prerequisites.sh) or set "
+            "PODIUM_TEST_POSTGRES_URL.",
             pytrace=False,
         )
     try:

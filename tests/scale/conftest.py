@@ -2,8 +2,7 @@
 processes sharing it and one Redis channel.
 
 They run against the machine's PostgreSQL and Redis (`make test` starts both:
-scripts/prerequisites.sh); a
-service that is not there is a failure, never a skip.
+scripts/prerequisites.sh); a service that is not there is a failure, never a skip.
 """
 
 from __future__ import annotations
