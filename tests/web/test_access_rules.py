@@ -27,6 +27,7 @@ SIGNED_IN = "signed-in"  # any account
 ORGANISER = "organiser"  # an organiser or administrator, no particular event
 OWNER = "organiser-of-owner"  # an organiser of the event's or series' organisation
 MODERATOR = "moderator-of-event"  # the event's organisers and assigned moderators
+ADMINISTRATOR = "administrator"  # accounts: administrators only
 
 _OWNER_PAGES = (
     "/admin/events/{event_id}",
@@ -145,6 +146,8 @@ _PUBLIC = (
     "POST /s/{slug}/unsubscribe/{key}",
     "GET /s/{slug}/{event_slug}",
     "GET /s/{slug}/{event_slug}.ics",
+    "GET /account/password/{token}",  # the link's token is the permission
+    "POST /account/password/{token}",
 )
 
 # Every route's rule, by "METHOD path".
@@ -163,6 +166,12 @@ RULES: dict[str, str] = {
     **{f"GET {path}": OWNER for path in _OWNER_PAGES},
     **{f"POST {path}": OWNER for path in _OWNER_FORMS},
     "DELETE /api/v1/events/{ref}/publication": OWNER,
+    "GET /admin/accounts": ADMINISTRATOR,
+    "POST /admin/accounts/invite": ADMINISTRATOR,
+    **{
+        f"POST /admin/accounts/{{user_id}}/{change}": ADMINISTRATOR
+        for change in ("role", "active", "delete", "reset")
+    },
     **{f"GET {path}": MODERATOR for path in _MODERATOR_PAGES},
     **{f"POST {path}": MODERATOR for path in _MODERATOR_FORMS},
 }
@@ -172,17 +181,49 @@ READS_ONLY = {"POST /admin/events/{event_id}/report"}
 
 # What each caller may do under each rule: True allowed, else the refusal's status.
 EXPECTED: dict[str, dict[str, bool | int]] = {
-    "anonymous": {SIGNED_IN: 401, ORGANISER: 401, OWNER: 401, MODERATOR: 401},
-    "participant": {SIGNED_IN: 401, ORGANISER: 401, OWNER: 401, MODERATOR: 401},
+    "anonymous": {SIGNED_IN: 401, ORGANISER: 401, OWNER: 401, MODERATOR: 401, ADMINISTRATOR: 401},
+    "participant": {
+        SIGNED_IN: 401,
+        ORGANISER: 401,
+        OWNER: 401,
+        MODERATOR: 401,
+        ADMINISTRATOR: 401,
+    },
     "other organisation's organiser": {
         SIGNED_IN: True,
         ORGANISER: True,
         OWNER: 404,
         MODERATOR: 404,
+        ADMINISTRATOR: 403,
     },
-    "unassigned moderator": {SIGNED_IN: True, ORGANISER: 403, OWNER: 403, MODERATOR: 403},
-    "assigned moderator": {SIGNED_IN: True, ORGANISER: 403, OWNER: 403, MODERATOR: True},
-    "organiser": {SIGNED_IN: True, ORGANISER: True, OWNER: True, MODERATOR: True},
+    "unassigned moderator": {
+        SIGNED_IN: True,
+        ORGANISER: 403,
+        OWNER: 403,
+        MODERATOR: 403,
+        ADMINISTRATOR: 403,
+    },
+    "assigned moderator": {
+        SIGNED_IN: True,
+        ORGANISER: 403,
+        OWNER: 403,
+        MODERATOR: True,
+        ADMINISTRATOR: 403,
+    },
+    "organiser": {
+        SIGNED_IN: True,
+        ORGANISER: True,
+        OWNER: True,
+        MODERATOR: True,
+        ADMINISTRATOR: 403,
+    },
+    "administrator": {
+        SIGNED_IN: True,
+        ORGANISER: True,
+        OWNER: True,
+        MODERATOR: True,
+        ADMINISTRATOR: True,
+    },
 }
 
 
@@ -225,6 +266,7 @@ def become(h: Harness, who: str, prepared: Prepared) -> None:  # noqa: F811
         "unassigned moderator": "idle@example.org",
         "assigned moderator": "mod@example.org",
         "organiser": "orga@example.org",
+        "administrator": "admin@example.org",
     }
     if who == "participant":
         assert h.client.get(f"/p/{prepared.values['code']}").status_code == 200
@@ -262,7 +304,12 @@ def test_every_route_answers_each_caller_by_its_rule(
     h.run(accounts.create_user, h.rt, "idle@example.org", PASSWORD, "", "moderator")
     h.run(accounts.create_user, h.rt, "mod@example.org", PASSWORD, "", "moderator")
     h.run(accounts.assign_moderator, h.rt, int(prepared.values["event_id"]), "mod@example.org")
+    h.run(accounts.create_user, h.rt, "admin@example.org", PASSWORD, "", "administrator")
+    idle = h.run(accounts.get_user_by_email, h.rt, "idle@example.org")
+    assert idle is not None
     prepared.values["contribution_id"] = "1"
+    prepared.values["user_id"] = str(idle.id)
+    prepared.tokens["account"] = "no-such-link"
     become(h, who, prepared)
     wrong: list[str] = []
     for method, path in app_routes(h):

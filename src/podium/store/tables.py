@@ -417,3 +417,19 @@ class AccountLog(Base):
     account: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(40))  # invited, role, deactivated, ...
     detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class AccountLink(Base):
+    """A single-use link that lets an invited account set its first password, or an
+    account its new one (an administrator's reset). Only the token's SHA-256 is kept:
+    a copy of the database opens no account."""
+
+    __tablename__ = "account_links"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

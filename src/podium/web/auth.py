@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from podium.domain.access import Action, Decision, organises
+from podium.domain.access import Action, Decision, manages_accounts, organises
 from podium.domain.codes import parse_id
 from podium.domain.errors import NotAllowed, NotFound
 from podium.services import access
@@ -30,6 +30,14 @@ async def require_organiser(request: Request) -> User:
     `enforce`'s."""
     user = await require_user(request)
     if not organises(user.role):
+        raise Forbidden("forbidden")
+    return user
+
+
+async def require_administrator(request: Request) -> User:
+    """Accounts are managed by administrators only."""
+    user = await require_user(request)
+    if not manages_accounts(user.role):
         raise Forbidden("forbidden")
     return user
 

@@ -1,7 +1,8 @@
-"""organisations and the account log: series, events and accounts belong to an
-organisation (an organiser sees only its own), and every change of an account is
-logged with who and when. Existing series, events and non-administrator accounts go
-into one organisation, "Standard", created only if there is anything to put in it.
+"""organisations, the account log and account links: series, events and accounts
+belong to an organisation (an organiser sees only its own), every change of an
+account is logged with who and when, and an invitation or a password reset is a
+single-use link. Existing series, events and non-administrator accounts go into one
+organisation, "Standard", created only if there is anything to put in it.
 
 Revision ID: 0010
 Revises: 0009
@@ -56,6 +57,20 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_account_log_at", "account_log", ["at"])
+    op.create_table(
+        "account_links",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.UniqueConstraint("token_hash", name="uq_account_links_token_hash"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_account_links_user_id", "account_links", ["user_id"])
 
 
 def _existing_rows_into_one_organisation() -> None:
@@ -77,6 +92,8 @@ def _existing_rows_into_one_organisation() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_account_links_user_id", table_name="account_links")
+    op.drop_table("account_links")
     op.drop_index("ix_account_log_at", table_name="account_log")
     op.drop_table("account_log")
     for table in reversed(OWNED):
