@@ -260,3 +260,16 @@ def test_as_a_process(db: Path) -> None:
     assert refused.returncode == 2
     assert "Run: podium db upgrade" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_user_create_with_an_organisation_and_a_role(
+    migrated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["user", "create", "b@example.org", "--password", PASSWORD]
+    assert main([*args, "--organisation", "Jobcenter Nord"]) == 0
+    assert "organiser b@example.org in Jobcenter Nord" in capsys.readouterr().out
+    admin = ["user", "create", "admin@example.org", "--password", PASSWORD]
+    assert main([*admin, "--role", "administrator"]) == 0
+    assert "Created administrator admin@example.org (id" in capsys.readouterr().out
+    again = ["user", "create", "a2@example.org", "--password", PASSWORD, "--role"]
+    assert main([*again, "administrator", "--organisation", "X"]) == 2

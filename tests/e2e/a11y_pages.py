@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from podium.services import contributions, live_control, moderation
+from podium.services import account_admin, accounts, contributions, live_control, moderation
 from podium.services.participation import submit_answer
 from podium.services.results import live_event
 from tests.e2e.conftest import Site
@@ -24,6 +24,7 @@ class Filled:
     series: Signable
     pending: str  # a contribution waiting in the moderators' queue
     approved: str  # one the audience sees
+    password_link: str = ""  # an invitation's page, where the invitee sets a password
 
 
 async def fill(site: Site) -> Filled:
@@ -46,7 +47,13 @@ async def fill(site: Site) -> Filled:
     await contributions.submit(rt, live, "p" * 40, pending)
     shown = await contributions.submit(rt, live, "q" * 40, approved)
     await moderation.act(rt, event_id, shown.id, "approve", None)
-    return Filled(series, pending, approved)
+    admin = await accounts.create_user(
+        rt, f"admin-{uuid.uuid4().hex[:8]}@example.org", "a11y password 1", "", "administrator"
+    )
+    token = await account_admin.invite(
+        rt, admin, f"{uuid.uuid4().hex[:8]}@example.org", "moderator", ""
+    )
+    return Filled(series, pending, approved, f"/account/password/{token}")
 
 
 def organiser_pages(site: Site, filled: Filled) -> dict[str, str]:
@@ -80,6 +87,7 @@ def public_pages(site: Site, filled: Filled) -> dict[str, str]:
     return {
         "start": "/",
         "login": "/login",
+        "set a password (invitation link)": filled.password_link,
         "participant": f"/p/{site.demo.event.join_code}",
         "presenter": f"/present/{site.demo.event.presenter_token}",
         "series page": f"/s/{filled.series.slug}",

@@ -50,7 +50,13 @@ async def test_an_email_can_have_only_one_account_whatever_its_case(runtime: Run
         ("an\x00na@example.org", PASSWORD, "organiser", "bad_email", {}),
         ("anna@example.org", "kurz", "organiser", "password_too_short", {"min": 10}),
         ("anna@example.org", "123456789", "organiser", "password_too_short", {"min": 10}),
-        ("anna@example.org", PASSWORD, "admin", "bad_role", {"allowed": "organiser, moderator"}),
+        (
+            "anna@example.org",
+            PASSWORD,
+            "admin",
+            "bad_role",
+            {"allowed": "administrator, organiser, moderator"},
+        ),
     ],
 )
 async def test_bad_account_input_is_refused(

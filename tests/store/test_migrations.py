@@ -201,3 +201,44 @@ async def test_existing_events_keep_the_participant_count_off_the_screen(
                 assert "AUTOINCREMENT" in sql
     finally:
         await engine.dispose()
+
+
+async def test_existing_rows_go_into_one_organisation(empty_database_url: str) -> None:
+    """Migration 0010: an empty database gets no organisation; one with accounts,
+    series and events gets "Standard", and all of them belong to it."""
+    url = empty_database_url
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0009")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO users (email, name, password_hash, role, active, created_at)"
+                    " VALUES ('o@example.org', '', 'x', 'organiser', true, '2026-12-03 10:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO series (slug, title, description, position, public, created_at)"
+                    " VALUES ('s', 'S', '', 0, false, '2026-12-03 10:00:00')"
+                )
+            )
+        upgrade_in_thread(url)
+        async with engine.begin() as conn:
+            orgs = list(await conn.execute(text("SELECT id, name FROM organisations")))
+            assert [name for _, name in orgs] == ["Standard"]
+            for table in ("users", "series"):
+                owners = await conn.scalars(text(f"SELECT organisation_id FROM {table}"))
+                assert list(owners) == [orgs[0][0]]
+    finally:
+        await engine.dispose()
+
+
+async def test_an_empty_database_gets_no_organisation(empty_database_url: str) -> None:
+    upgrade_in_thread(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SELECT COUNT(*) FROM organisations")) == 0
+    finally:
+        await engine.dispose()

@@ -88,6 +88,7 @@ def prepared(harness: Harness) -> Prepared:
             "present": demo.event.presenter_token,
             "r": results.token,
             "s": found.group(1).rsplit("/", 1)[1],
+            "account": "no-such-link",  # a password link: tests/web/test_accounts_admin.py
         },
     )
 

@@ -79,7 +79,14 @@ def parser() -> argparse.ArgumentParser:
     create = user.add_parser("create", help="create an account")
     create.add_argument("email")
     create.add_argument("--name", default="")
-    create.add_argument("--role", choices=("organiser", "moderator"), default="organiser")
+    create.add_argument(
+        "--role", choices=("organiser", "moderator", "administrator"), default="organiser"
+    )
+    create.add_argument(
+        "--organisation",
+        help='the account\'s organisation, made if missing (default "Standard"; '
+        "administrators have none)",
+    )
     create.add_argument("--password", help="else asked twice (or one line from stdin)")
     create.set_defaults(func=cmd_user_create)
     password = user.add_parser("password", help="set an account's password")

@@ -26,9 +26,13 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 
     password = read_password(args.password)
     user = with_runtime(
-        Settings(), lambda rt: create_user(rt, args.email, password, args.name, args.role)
+        Settings(),
+        lambda rt: create_user(
+            rt, args.email, password, args.name, args.role, organisation=args.organisation
+        ),
     )
-    print(f"Created {user.role} {user.email} (id {user.id}).")
+    where = f" in {args.organisation or 'Standard'}" if user.organisation_id else ""
+    print(f"Created {user.role} {user.email}{where} (id {user.id}).")
     return 0
 
 

@@ -12,9 +12,13 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.domain.access import ROLES as ACCESS_ROLES
+from podium.domain.access import Decision, needs_organisation
 from podium.domain.errors import NotFound, RuleViolation
+from podium.services.access import event_decision
 from podium.services.catalog_common import check_storable
 from podium.services.context import Context
+from podium.services.organisations import default_organisation_id, organisation_id_named
 from podium.services.web_sessions import end_user_sessions
 from podium.store.tables import Event, EventModerator, User
 
@@ -23,7 +27,7 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 MAX_EMAIL = 254
 MAX_NAME = 200
-ROLES = ("organiser", "moderator")
+ROLES = ACCESS_ROLES  # administrator, organiser, moderator
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
@@ -58,8 +62,15 @@ def check_password(password: str) -> str:
 
 
 async def create_user(
-    rt: Context, email: str, password: str, name: str = "", role: str = "organiser"
+    rt: Context,
+    email: str,
+    password: str,
+    name: str = "",
+    role: str = "organiser",
+    organisation: str | None = None,
 ) -> User:
+    """An account. Organisers and moderators belong to `organisation` (made if it does
+    not exist yet; the default organisation if not named); administrators to none."""
     email = check_email(email)
     check_password(password)
     name = check_storable(" ".join((name or "").split()))
@@ -70,10 +81,18 @@ async def create_user(
     async with rt.sessions() as session:
         if await session.scalar(select(exists().where(User.email == email))):
             raise RuleViolation("email_taken")
+    if not needs_organisation(role) and organisation:
+        raise RuleViolation("administrator_without_organisation")
     password_hash = await _hash(password)  # outside the transaction: it takes a while
     user = User(email=email, password_hash=password_hash, name=name, role=role)
     try:
         async with rt.sessions() as session, session.begin():
+            if needs_organisation(role):
+                user.organisation_id = await (
+                    organisation_id_named(session, organisation)
+                    if organisation
+                    else default_organisation_id(session)
+                )
             session.add(user)
     except IntegrityError:
         raise RuleViolation("email_taken") from None  # created meanwhile by someone else
@@ -154,28 +173,24 @@ async def end_sessions(rt: Context, email: str) -> int:
 
 
 async def can_moderate(rt: Context, user: User, event_id: int) -> bool:
-    """Organisers run every event; moderators the events they are assigned to."""
+    """Organisers run their organisation's events, administrators every one, and
+    moderators the events they are assigned to (domain/access.py)."""
     async with rt.sessions() as session:
-        if user.role == "organiser":
-            return bool(await session.scalar(select(exists().where(Event.id == event_id))))
-        return bool(
-            await session.scalar(
-                select(
-                    exists().where(
-                        EventModerator.event_id == event_id, EventModerator.user_id == user.id
-                    )
-                )
-            )
-        )
+        if not await session.scalar(select(exists().where(Event.id == event_id))):
+            return False
+    return await event_decision(rt, user, event_id, "moderate") is Decision.ALLOWED
 
 
 async def assign_moderator(rt: Context, event_id: int, email: str) -> None:
-    """Let the account run this event; assigning twice changes nothing."""
+    """Let the account run this event; assigning twice changes nothing. Only an
+    account of the event's organisation: to an organiser, other organisations'
+    accounts do not exist (the same answer as an unknown address)."""
     async with rt.sessions() as session, session.begin():
-        if not await session.scalar(select(exists().where(Event.id == event_id))):
+        owner = await session.scalar(select(Event.organisation_id).where(Event.id == event_id))
+        if owner is None:
             raise NotFound("unknown_event")
         user = await _by_email(session, email)
-        if user is None:
+        if user is None or user.organisation_id != owner:
             raise NotFound("unknown_user")
         if await session.get(EventModerator, (event_id, user.id)) is None:
             session.add(EventModerator(event_id=event_id, user_id=user.id))

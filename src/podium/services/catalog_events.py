@@ -25,6 +25,7 @@ from podium.services.catalog_common import (
     unique_slug,
 )
 from podium.services.context import Context
+from podium.services.organisations import default_organisation_id
 from podium.store.tables import Event, EventModerator, Question, Series
 
 # In list order: dated events by date, then those without a date.
@@ -62,10 +63,19 @@ class EventFields:
         )
 
 
-async def insert_event(session: AsyncSession, fields: EventFields) -> Event:
-    """Add a checked event at the end of its series, inside the caller's transaction."""
-    await _check_series(session, fields.series_id)
+async def insert_event(
+    session: AsyncSession, fields: EventFields, organisation_id: int | None = None
+) -> Event:
+    """Add a checked event at the end of its series, inside the caller's transaction.
+    It belongs to `organisation_id`, or else to its series' organisation, or else to
+    the default one; its series must be of the same organisation."""
+    if organisation_id is None:
+        organisation_id = await _series_organisation(session, fields.series_id)
+    if organisation_id is None:
+        organisation_id = await default_organisation_id(session)
+    await _check_series(session, fields.series_id, organisation_id)
     event = Event(
+        organisation_id=organisation_id,
         slug=await unique_slug(session, Event.slug, fields.title, "event"),
         join_code=await _free_join_code(session),
         presenter_token=new_token(),
@@ -106,12 +116,13 @@ async def create_event(
     public: bool = False,
     join_link_public: bool = False,
     cancelled: bool = False,
+    organisation_id: int | None = None,
 ) -> Event:
     fields = EventFields.checked(title, series_id, description, format, starts_at, language)
 
     async def once() -> Event:
         async with rt.sessions() as session, session.begin():
-            event = await insert_event(session, fields)
+            event = await insert_event(session, fields, organisation_id)
             event.public = public
             event.join_link_public = join_link_public
             event.cancelled = cancelled
@@ -143,7 +154,7 @@ async def update_event(
     fields = EventFields.checked(title, series_id, description, format, starts_at, language)
     async with rt.sessions() as session, session.begin():
         event = await load_event(session, event_id)
-        await _check_series(session, fields.series_id)
+        await _check_series(session, fields.series_id, event.organisation_id)
         if fields.series_id != event.series_id:
             event.position = await _next_position(session, fields.series_id)
         new_cancelled = event.cancelled if cancelled is None else cancelled
@@ -176,9 +187,14 @@ async def delete_event(rt: Context, event_id: int) -> None:
     await rt.event_gone(event_id)  # every process forgets it: caches, board, frames, writer
 
 
-async def list_events(rt: Context, moderator_id: int | None = None) -> list[Event]:
-    """All events, or only those assigned to one moderator's account."""
+async def list_events(
+    rt: Context, moderator_id: int | None = None, organisation_id: int | None = None
+) -> list[Event]:
+    """All events, or only those assigned to one moderator's account, or only one
+    organisation's (services/access.owned_by says which a user sees)."""
     query = select(Event).order_by(*EVENT_ORDER).options(selectinload(Event.series))
+    if organisation_id is not None:
+        query = query.where(Event.organisation_id == organisation_id)
     if moderator_id is not None:
         query = query.join(EventModerator, EventModerator.event_id == Event.id).where(
             EventModerator.user_id == moderator_id
@@ -244,11 +260,20 @@ def _in_series(series_id: int | None) -> Any:
     return Event.series_id.is_(None) if series_id is None else Event.series_id == series_id
 
 
-async def _check_series(session: AsyncSession, series_id: int | None) -> None:
+async def _check_series(
+    session: AsyncSession, series_id: int | None, organisation_id: int | None
+) -> None:
+    """Another organisation's series is, to this event, one that does not exist."""
     if series_id is not None and not await session.scalar(
-        select(exists().where(Series.id == series_id))
+        select(exists().where(Series.id == series_id, Series.organisation_id == organisation_id))
     ):
         raise RuleViolation("unknown_series")
+
+
+async def _series_organisation(session: AsyncSession, series_id: int | None) -> int | None:
+    if series_id is None:
+        return None
+    return await session.scalar(select(Series.organisation_id).where(Series.id == series_id))
 
 
 async def _next_position(session: AsyncSession, series_id: int | None) -> int:

@@ -16,13 +16,21 @@ from podium.services.catalog_common import (
     unique_slug,
 )
 from podium.services.context import Context
+from podium.services.organisations import default_organisation_id
 from podium.store.tables import Event, Series
 
 
 async def insert_series(
-    session: AsyncSession, title: str, description: str = "", public: bool = False
+    session: AsyncSession,
+    title: str,
+    description: str = "",
+    public: bool = False,
+    organisation_id: int | None = None,
 ) -> Series:
-    """Add a checked series at the end of the list, inside the caller's transaction."""
+    """Add a checked series at the end of the list, inside the caller's transaction;
+    it belongs to `organisation_id`, or else to the default organisation."""
+    if organisation_id is None:
+        organisation_id = await default_organisation_id(session)
     title = check_stored_title(title)
     description = check_description(description)
     last = await session.scalar(select(func.max(Series.position)))
@@ -32,6 +40,7 @@ async def insert_series(
         slug=await unique_slug(session, Series.slug, title, "series"),
         position=0 if last is None else last + 1,
         public=public,
+        organisation_id=organisation_id,
     )
     session.add(series)
     await session.flush()
@@ -51,11 +60,15 @@ async def load_series(session: AsyncSession, series_id: int) -> Series:
 
 
 async def create_series(
-    rt: Context, title: str, description: str = "", public: bool = False
+    rt: Context,
+    title: str,
+    description: str = "",
+    public: bool = False,
+    organisation_id: int | None = None,
 ) -> Series:
     async def once() -> Series:
         async with rt.sessions() as session, session.begin():
-            series = await insert_series(session, title, description, public)
+            series = await insert_series(session, title, description, public, organisation_id)
             return await load_series(session, series.id)
 
     return await retrying(once)
@@ -98,15 +111,13 @@ async def delete_series(rt: Context, series_id: int) -> None:
         await rt.structure_changed(event_id)
 
 
-async def list_series(rt: Context) -> list[Series]:
+async def list_series(rt: Context, organisation_id: int | None = None) -> list[Series]:
+    """All series, or one organisation's (services/access.owned_by)."""
+    query = select(Series).order_by(Series.position, Series.id).options(selectinload(Series.events))
+    if organisation_id is not None:
+        query = query.where(Series.organisation_id == organisation_id)
     async with rt.sessions() as session:
-        return list(
-            await session.scalars(
-                select(Series)
-                .order_by(Series.position, Series.id)
-                .options(selectinload(Series.events))
-            )
-        )
+        return list(await session.scalars(query))
 
 
 async def move_series(rt: Context, series_id: int, delta: int) -> None:

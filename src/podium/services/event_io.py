@@ -23,6 +23,7 @@ from podium.services.catalog_questions import (
 )
 from podium.services.catalog_series import insert_series
 from podium.services.context import Context
+from podium.services.organisations import default_organisation_id
 from podium.store.tables import Event, Question, Series
 
 VERSION = 1
@@ -89,22 +90,26 @@ def _question_document(q: Question) -> dict[str, Any]:
     return document
 
 
-async def import_event(rt: Context, text: str) -> Event:
-    """Create the event (and its series, unless one of that title exists) from YAML.
+async def import_event(rt: Context, text: str, organisation_id: int | None = None) -> Event:
+    """Create the event (and its series, unless one of that title exists in the
+    organisation) from YAML, for `organisation_id` (or the default organisation).
     Everything is checked before the one transaction that writes it."""
     series_title, fields, questions, contributions = _parse(text)
 
     async def once() -> Event:
         async with rt.sessions() as session, session.begin():
+            org_id = organisation_id or await default_organisation_id(session)
             series_id = None
             if series_title is not None:
                 series = await session.scalar(
-                    select(Series).where(Series.title == series_title).order_by(Series.id)
+                    select(Series)
+                    .where(Series.title == series_title, Series.organisation_id == org_id)
+                    .order_by(Series.id)
                 )
                 if series is None:
-                    series = await insert_series(session, series_title)
+                    series = await insert_series(session, series_title, organisation_id=org_id)
                 series_id = series.id
-            event = await insert_event(session, replace(fields, series_id=series_id))
+            event = await insert_event(session, replace(fields, series_id=series_id), org_id)
             for key, value in contributions.items():
                 setattr(event, key, value)
             for question in questions:

@@ -46,6 +46,18 @@ class Base(DeclarativeBase):
 NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
+class Organisation(Base):
+    """A department or job centre: its organisers see and change only its series and
+    events (domain/access.py)."""
+
+    __tablename__ = "organisations"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = NEVER_REUSED
@@ -54,8 +66,14 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
-    # "organiser" manages series, events and questions; "moderator" runs the events assigned.
+    # "administrator" manages organisations and accounts and sees everything;
+    # "organiser" manages its organisation's series, events and questions;
+    # "moderator" runs the events assigned (domain/access.py).
     role: Mapped[str] = mapped_column(String(20), default="organiser")
+    # None only for administrators (services/accounts.py enforces it)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
     # a deactivated account cannot sign in, and its sessions end at once
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -73,6 +91,10 @@ class Series(Base):
     # shown on /s/{slug} to everyone (off until the organiser turns it on)
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # whose it is; None: only administrators see it (the services always set one)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
 
     events: Mapped[list[Event]] = relationship(
         back_populates="series", order_by="Event.starts_at, Event.position"
@@ -86,6 +108,10 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("series.id", ondelete="SET NULL"), index=True
+    )
+    # whose it is (the same as its series'); None: only administrators see it
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -376,3 +402,34 @@ class SessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountLog(Base):
+    """Every change of an account: who did what to whom, when. The names are copied,
+    so that the log still reads after an account is deleted."""
+
+    __tablename__ = "account_log"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254))  # the e-mail, or "cli"
+    account: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))  # invited, role, deactivated, ...
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class AccountLink(Base):
+    """A single-use link that lets an invited account set its first password, or an
+    account its new one (an administrator's reset). Only the token's SHA-256 is kept:
+    a copy of the database opens no account."""
+
+    __tablename__ = "account_links"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

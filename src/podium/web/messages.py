@@ -108,6 +108,13 @@ MESSAGES: dict[str, str] = {
     "name_too_long": N_("The name may have at most %(max)s characters."),
     "password_too_long": N_("The password may have at most %(max)s characters."),
     "bad_role": N_("Please choose one of these roles: %(allowed)s."),
+    "administrator_without_organisation": N_(
+        "Administrators belong to no organisation: please leave the organisation empty."
+    ),
+    "organisation_name_missing": N_("Please enter the organisation's name."),
+    "own_account": N_("You cannot change your own account here."),
+    "passwords_differ": N_("The two passwords differ."),
+    "link_invalid": N_("This link is used up, has expired or never existed."),
     # Raised by the organiser's forms.
     "bad_date": N_("Please enter a date and time like 2021-02-02 10:00."),
     "no_file": N_("Please choose a file to upload."),

@@ -6,11 +6,18 @@ from typing import Any
 
 from fastapi import Request
 
+from podium.domain.access import organises
 from podium.domain.errors import NotFound
 from podium.services.catalog import get_event
 from podium.store.tables import Event, User
 from podium.web.api_models import ErrorOut
-from podium.web.auth import Forbidden, require_moderator, require_organiser, require_user
+from podium.web.auth import (
+    Forbidden,
+    require_moderator,
+    require_organiser,
+    require_organiser_of,
+    require_user,
+)
 from podium.web.deps import runtime
 from podium.web.security import csrf_ok
 
@@ -55,9 +62,15 @@ async def organiser(request: Request) -> User:
 
 
 async def organised_event(request: Request, ref: str) -> Event:
-    """Dependency: the event `ref` (id or slug), for a signed-in organiser."""
+    """Dependency: the event `ref` (id or slug), for a signed-in organiser of its
+    organisation (another organisation's is 404 `unknown_event`, like no event)."""
     await require_organiser(request)
-    return await event_by_ref(request, ref)
+    event = await event_by_ref(request, ref)
+    try:
+        await require_organiser_of(request, event.id)
+    except NotFound:
+        raise NotFound("unknown_event") from None
+    return event
 
 
 async def moderated_event(request: Request, ref: str) -> Event:
@@ -67,10 +80,13 @@ async def moderated_event(request: Request, ref: str) -> Event:
     try:
         event = await event_by_ref(request, ref)
     except NotFound:
-        if user.role == "organiser":
+        if organises(user.role):
             raise
         raise Forbidden("forbidden") from None
-    await require_moderator(request, event.id)
+    try:
+        await require_moderator(request, event.id)
+    except NotFound:
+        raise NotFound("unknown_event") from None
     return event
 
 
@@ -89,4 +105,4 @@ async def organised_event_csrf(request: Request, ref: str) -> Event:
     await require_organiser(request)
     if not csrf_ok(request, request.headers.get(CSRF_HEADER)):
         raise Forbidden("csrf")
-    return await event_by_ref(request, ref)
+    return await organised_event(request, ref)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from podium.services import catalog
+from podium.services.access import owned_by
 from podium.services.results import event_results
 from podium.store.tables import Event, User
 from podium.web.api_models import EventOut, EventResultsOut, EventSummary, SessionOut
@@ -36,10 +37,12 @@ async def get_session(request: Request) -> SessionOut:
 
 @router.get("/events", tags=["organiser"], responses=errors(401, 403))
 async def list_events(
-    request: Request, _user: Annotated[User, Depends(organiser)]
+    request: Request, user: Annotated[User, Depends(organiser)]
 ) -> list[EventSummary]:
-    """Every event: dated events by date, then those without a date."""
-    return [event_summary(e) for e in await catalog.list_events(runtime(request))]
+    """Every event of the caller's organisation (an administrator's: every event):
+    dated events by date, then those without a date."""
+    events = await catalog.list_events(runtime(request), organisation_id=owned_by(user))
+    return [event_summary(e) for e in events]
 
 
 @router.get("/events/{ref}", tags=["organiser"], responses=errors(401, 403, 404, 422))

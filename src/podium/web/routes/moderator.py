@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from podium.domain.access import organises
 from podium.domain.codes import parse_id
 from podium.domain.contributions import State
 from podium.domain.errors import NotFound
 from podium.live.fanout import MODERATOR
 from podium.live.sse import EventStream
 from podium.services import catalog_events, contributions, live_control
+from podium.services.access import owned_by
 from podium.services.live_cache import LiveEvent
 from podium.store.tables import Event
 from podium.web.auth import checked_form, require_moderator, require_user
@@ -71,9 +73,10 @@ async def my_events(request: Request) -> Response:
     """Where a moderator lands after logging in: the events they may run."""
     user = await require_user(request)
     rt = runtime(request)
-    events = await catalog_events.list_events(
-        rt, moderator_id=None if user.role == "organiser" else user.id
-    )
+    if organises(user.role):
+        events = await catalog_events.list_events(rt, organisation_id=owned_by(user))
+    else:
+        events = await catalog_events.list_events(rt, moderator_id=user.id)
     return render(request, "moderator/index.html", events=events)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from podium.web.routes import (
+    admin_accounts,
     organiser_dashboard,
     organiser_event_data,
     organiser_events,
@@ -32,5 +33,7 @@ for part in (
     organiser_invitations,
     organiser_questions,
     organiser_moderators,
+    admin_accounts,  # administrators only (its own router dependency)
 ):
     router.include_router(part.router)
+router.include_router(admin_accounts.public)  # a link's holder sets their password

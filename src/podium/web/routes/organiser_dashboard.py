@@ -9,7 +9,7 @@ from starlette.responses import Response
 from podium.domain.errors import RuleViolation
 from podium.services import catalog, event_io
 from podium.store.tables import Event
-from podium.web.auth import checked_form
+from podium.web.auth import checked_form, creators_organisation, listed_organisation
 from podium.web.deps import render, runtime
 from podium.web.mail_mode import mail_mode
 from podium.web.routes.organiser_forms import (
@@ -29,14 +29,16 @@ MAX_IMPORT_BYTES = 1024 * 1024
 @router.get("/admin")
 async def dashboard(request: Request) -> Response:
     rt = runtime(request)
-    events = await catalog.list_events(rt)  # in display order: by date, then position
+    owner = await listed_organisation(request)
+    # in display order: by date, then position
+    events = await catalog.list_events(rt, organisation_id=owner)
     by_series: dict[int | None, list[Event]] = {}
     for event in events:
         by_series.setdefault(event.series_id, []).append(event)
     return render(
         request,
         "organiser/dashboard.html",
-        series_list=await catalog.list_series(rt),
+        series_list=await catalog.list_series(rt, organisation_id=owner),
         by_series=by_series,
         local_time=local_time,
         mail_mode=await mail_mode(rt),
@@ -66,7 +68,9 @@ async def _uploaded_text(request: Request) -> str:
 async def import_event(request: Request) -> Response:
     await checked_form(request)
     try:
-        event = await event_io.import_event(runtime(request), await _uploaded_text(request))
+        event = await event_io.import_event(
+            runtime(request), await _uploaded_text(request), await creators_organisation(request)
+        )
     except RuleViolation as exc:
         failed = FormState.failed("import", {}, exc, fields=["file"])
         return render(request, "organiser/import.html", exc.status, form=failed)

@@ -18,7 +18,7 @@ from podium.services import accounts, catalog
 from podium.services.access_codes import set_access_code
 from podium.services.frame_origins import event_frame_origins, set_event_frame_origins
 from podium.store.tables import Event
-from podium.web.auth import checked_form
+from podium.web.auth import checked_form, creators_organisation, listed_organisation
 from podium.web.deps import render, runtime
 from podium.web.routes.organiser_forms import (
     FormState,
@@ -73,7 +73,9 @@ async def _form_page(
         status,
         event=event,
         form=form,
-        series_list=await catalog.list_series(runtime(request)),
+        series_list=await catalog.list_series(
+            runtime(request), organisation_id=await listed_organisation(request)
+        ),
     )
 
 
@@ -138,7 +140,9 @@ async def create_event(request: Request) -> Response:
     except RuleViolation as exc:
         return await _form_page(request, None, _failed(form, exc, frame_field=True), exc.status)
     try:
-        event = await catalog.create_event(runtime(request), **_fields(form))
+        event = await catalog.create_event(
+            runtime(request), **_fields(form), organisation_id=await creators_organisation(request)
+        )
     except RuleViolation as exc:
         return await _form_page(request, None, FormState.failed("event", form, exc), exc.status)
     await set_access_code(runtime(request), event.id, form.get("access_code"))

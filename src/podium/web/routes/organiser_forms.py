@@ -17,7 +17,7 @@ from podium import i18n
 from podium.domain.codes import parse_id as parse_row_id
 from podium.domain.errors import NotFound, RuleViolation
 from podium.services.catalog_common import as_utc
-from podium.web.auth import require_organiser
+from podium.web.auth import require_organiser_of_path
 from podium.web.messages import message
 
 # The platform's users are German public bodies: a time typed into a form means
@@ -31,9 +31,10 @@ class BadRequest(RuleViolation):
 
 
 def organiser_router() -> APIRouter:
-    """A router whose every route needs an organiser. As a router dependency the check
-    runs before anything else is read, so a new route cannot forget it."""
-    return APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser)])
+    """A router whose every route needs an organiser who may organise the event,
+    series or question its path names. As a router dependency the check runs before
+    anything else is read, so a new route cannot forget it."""
+    return APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_of_path)])
 
 
 def see_other(url: str) -> RedirectResponse:

@@ -10,7 +10,7 @@ from podium.i18n import gettext as _
 from podium.services import catalog
 from podium.services.series_page import series_page, series_slug_of
 from podium.store.tables import Series
-from podium.web.auth import checked_form
+from podium.web.auth import checked_form, creators_organisation
 from podium.web.deps import render, runtime
 from podium.web.routes.organiser_forms import (
     FormState,
@@ -45,6 +45,7 @@ async def create_series(request: Request) -> Response:
             form.get("title", ""),
             form.get("description", ""),
             public=form.get("public") == "1",
+            organisation_id=await creators_organisation(request),
         )
     except RuleViolation as exc:
         return _form_page(request, None, FormState.failed("series", form, exc), exc.status)

@@ -16,7 +16,7 @@ from podium.domain.tally import WordsResult
 from podium.reports.word_cloud import final_layout
 from podium.services import contributions, publication
 from podium.services.results import event_results
-from podium.web.auth import checked_form, require_moderator, require_organiser
+from podium.web.auth import checked_form, require_moderator, require_organiser_of
 from podium.web.deps import RowId, render, runtime
 from podium.web.downloads import result_file
 from podium.web.report_download import FALSE, report_options, report_response
@@ -82,7 +82,7 @@ async def report_form(request: Request, event_id: RowId) -> Response:
 @router.post("/admin/events/{event_id}/publication")
 async def publish_results(request: Request, event_id: RowId) -> Response:
     """Publish the results with the form's options, under a new link every time."""
-    await require_organiser(request)
+    await require_organiser_of(request, event_id)
     form = await checked_form(request)
     chosen = [q for q in (await request.form()).getlist("questions") if isinstance(q, str)]
     try:
@@ -102,7 +102,7 @@ async def publish_results(request: Request, event_id: RowId) -> Response:
 @router.post("/admin/events/{event_id}/publication/delete")
 async def unpublish_results(request: Request, event_id: RowId) -> Response:
     """Unpublish: the link answers 404 from now on, on every process."""
-    await require_organiser(request)
+    await require_organiser_of(request, event_id)
     await checked_form(request)
     await publication.unpublish(runtime(request), event_id)
     return see_other(f"/admin/events/{event_id}/results#publish")
