@@ -99,8 +99,10 @@ def scan_text(text: str, where: str, allowed_emails: Iterable[str] = ()) -> list
 # Where podium keeps the addresses it is given for a purpose: organisers' accounts,
 # subscribers, and the mails queued to them (a mail's recipient, its text's links).
 _ADDRESS_COLUMNS = (("users", "email"), ("subscribers", "email"))
-# Tables that hold copies of those addresses and nothing typed by a participant.
-_ADDRESS_TABLES = frozenset({"mail_queue"})
+# Tables that hold copies of those addresses and nothing typed by a participant: the
+# mails queued to them, and the account log (who changed which staff account when: it
+# keeps a deleted account's address, the record of its deletion).
+_ADDRESS_TABLES = frozenset({"mail_queue", "account_log"})
 
 
 def _tables(db: sqlite3.Connection) -> list[str]:
