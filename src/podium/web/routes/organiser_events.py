@@ -131,14 +131,9 @@ async def new_event(request: Request, series: str = "") -> Response:
 @router.post("/admin/events/new")
 async def create_event(request: Request) -> Response:
     form = await checked_form(request)
-    try:
-        check_access_code(form.get("access_code"))
-    except RuleViolation as exc:
-        return await _form_page(request, None, _access_code_failed(form, exc), exc.status)
-    try:
-        origins = _frame_origins(form)
-    except RuleViolation as exc:
-        return await _form_page(request, None, _failed(form, exc, frame_field=True), exc.status)
+    origins, refused, status = _extras(form)
+    if refused is not None:
+        return await _form_page(request, None, refused, status)
     try:
         event = await catalog.create_event(
             runtime(request), **_fields(form), organisation_id=await creators_organisation(request)
@@ -151,8 +146,18 @@ async def create_event(request: Request) -> Response:
     return see_other(f"/admin/events/{event.id}")
 
 
-def _access_code_failed(form: Mapping[str, str], exc: RuleViolation) -> FormState:
-    return FormState.failed("event", form, exc, {"access_code"})
+def _extras(form: Mapping[str, str]) -> tuple[list[str], FormState | None, int]:
+    """The fields saved beside the event's own (access code, framing origins): the
+    origins when both are right, else the form marking the one that is not, and its
+    status."""
+    try:
+        check_access_code(form.get("access_code"))
+    except RuleViolation as exc:
+        return [], FormState.failed("event", form, exc, {"access_code"}), exc.status
+    try:
+        return _frame_origins(form), None, 200
+    except RuleViolation as exc:
+        return [], _failed(form, exc, frame_field=True), exc.status
 
 
 @router.get("/admin/events/{event_id}")
@@ -184,14 +189,9 @@ async def update_event(request: Request, event_id: str) -> Response:
     rt = runtime(request)
     event = await catalog.get_event(rt, parse_id(event_id))
     form = await checked_form(request)
-    try:
-        check_access_code(form.get("access_code"))
-    except RuleViolation as exc:
-        return await _form_page(request, event, _access_code_failed(form, exc), exc.status)
-    try:
-        origins = _frame_origins(form)
-    except RuleViolation as exc:
-        return await _form_page(request, event, _failed(form, exc, frame_field=True), exc.status)
+    origins, refused, status = _extras(form)
+    if refused is not None:
+        return await _form_page(request, event, refused, status)
     try:
         await catalog.update_event(rt, event.id, **_fields(form))
     except RuleViolation as exc:
